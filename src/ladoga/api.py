@@ -1,0 +1,27 @@
+"""The REST API (X2): one NinjaAPI at /api/v1/ that every domain adds its router to."""
+
+from ninja import NinjaAPI
+
+from ladoga.accounts.api import auth_router
+from ladoga.accounts.api import router as accounts_router
+from ladoga.accounts.auth import api_auth
+from ladoga.core.api import install_problem_handlers
+
+api = NinjaAPI(
+    title="Ladoga API",
+    version="1",
+    description=(
+        "The Ladoga CRM API. Authenticate with `Authorization: Bearer <token>` (from "
+        "`ladoga token create USERNAME` or `POST /api/v1/auth/token`). Lists answer "
+        '`{"items": [...], "count": N}` and take `limit` and `offset`. Errors are RFC 9457 '
+        "problem documents. Records carry a version: GET returns it as the ETag and PATCH "
+        "needs it in If-Match."
+    ),
+    auth=api_auth,
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_problem_handlers(api)
+api.add_router("/auth", auth_router)
+api.add_router("/", accounts_router)

@@ -1,0 +1,209 @@
+"""The `ladoga` command (DESIGN.md): scripts and people rely on it, so keep it stable.
+
+Exit codes: 0 done, 1 failed, 2 refused because of bad input.
+"""
+
+import argparse
+import os
+import sys
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ladoga.settings")
+    import django
+    from django.conf import settings
+
+    settings.HOME.mkdir(parents=True, exist_ok=True)
+    django.setup()
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"ladoga: {message}", file=sys.stderr)
+    return code
+
+
+def cmd_migrate(args) -> int:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=args.verbosity)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from django.conf import settings
+    from django.core.management import call_command
+    from waitress import serve
+
+    from ladoga.demo import demo_admin_credentials, demo_fill, demo_is_empty
+    from ladoga.wsgi import application
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if args.demo:
+        if demo_is_empty():
+            demo_fill(size=args.size, seed=1, progress=True)
+        credentials = demo_admin_credentials()
+        if credentials:
+            print(f"Demo administrator: {credentials[0]} / {credentials[1]}")
+    print(f"Ladoga is serving on http://{args.host}:{args.port}/ (data in {settings.HOME})")
+    serve(application, host=args.host, port=args.port, threads=args.threads, ident="Ladoga")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from django.core.management import call_command
+
+    from ladoga.demo import demo_admin_credentials, demo_fill
+
+    call_command("migrate", interactive=False, verbosity=0)
+    demo_fill(size=args.size, seed=args.seed, progress=not args.quiet)
+    credentials = demo_admin_credentials()
+    if credentials:
+        print(f"Demo administrator: {credentials[0]} / {credentials[1]}")
+    return 0
+
+
+def cmd_user_create(args) -> int:
+    from ladoga.accounts.models import Department
+    from ladoga.accounts.services import department_create, user_create
+    from ladoga.core.errors import DomainError
+
+    department = None
+    try:
+        if args.department:
+            department = Department.objects.filter(name__iexact=args.department).first()
+            if department is None:
+                department = department_create(name=args.department)
+        user = user_create(
+            username=args.username,
+            role=args.role,
+            password=args.password,
+            email=args.email or "",
+            department=department,
+        )
+        if args.partner is not None:
+            from ladoga.accounts.services import user_portal_partner_bind
+
+            user_portal_partner_bind(user=user, partner_id=args.partner)
+    except DomainError as error:
+        return _fail(error.detail)
+    print(f"User {user.username} ({user.get_role_display()}) created.")
+    return 0
+
+
+def cmd_token_create(args) -> int:
+    from ladoga.accounts.models import User
+    from ladoga.accounts.services import token_create
+
+    user = User.objects.filter(username=args.username, is_active=True).first()
+    if user is None:
+        return _fail(f"no active user named {args.username!r}")
+    _record, token = token_create(user=user, name=args.name)
+    print(token)
+    return 0
+
+
+def cmd_worker(args) -> int:
+    from django.core.management import call_command
+
+    call_command("run_huey", workers=args.workers, worker_type="thread")
+    return 0
+
+
+def cmd_backup(args) -> int:
+    from ladoga.core.backup import BackupError, backup_create
+
+    try:
+        summary = backup_create(path=args.file)
+    except BackupError as error:
+        return _fail(str(error), 1)
+    print(summary)
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from ladoga.core.backup import BackupError, backup_restore
+
+    try:
+        summary = backup_restore(path=args.file)
+    except BackupError as error:
+        return _fail(str(error))
+    print(summary)
+    return 0
+
+
+def cmd_manage(args) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["ladoga manage", *args.rest])
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    from ladoga.accounts.roles import Role
+
+    root = argparse.ArgumentParser(prog="ladoga", description="Ladoga CRM")
+    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="migrate, then serve the web UI and API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--demo", action="store_true", help="fill an empty database with demo data")
+    serve.add_argument("--size", type=int, default=100, help="demo size (with --demo)")
+    serve.set_defaults(handler=cmd_serve)
+
+    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate.add_argument("--verbosity", type=int, default=1)
+    migrate.set_defaults(handler=cmd_migrate)
+
+    demo = commands.add_parser("demo", help="fill the database with deterministic demo data")
+    demo.add_argument("--size", type=int, default=100)
+    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--quiet", action="store_true")
+    demo.set_defaults(handler=cmd_demo)
+
+    user = commands.add_parser("user", help="manage users").add_subparsers(
+        dest="user_command", required=True, metavar="ACTION"
+    )
+    create = user.add_parser("create", help="create a user")
+    create.add_argument("username")
+    create.add_argument("--role", required=True, help="one of: " + ", ".join(Role.values))
+    create.add_argument("--password")
+    create.add_argument("--department")
+    create.add_argument("--partner", type=int)
+    create.add_argument("--email")
+    create.set_defaults(handler=cmd_user_create)
+
+    token = commands.add_parser("token", help="manage API tokens").add_subparsers(
+        dest="token_command", required=True, metavar="ACTION"
+    )
+    token_create = token.add_parser("create", help="print a new API token for a user")
+    token_create.add_argument("username")
+    token_create.add_argument("--name", default="command line")
+    token_create.set_defaults(handler=cmd_token_create)
+
+    worker = commands.add_parser("worker", help="run background tasks and the scheduler")
+    worker.add_argument("--workers", type=int, default=2)
+    worker.set_defaults(handler=cmd_worker)
+
+    backup = commands.add_parser("backup", help="write the database and files to FILE")
+    backup.add_argument("file")
+    backup.set_defaults(handler=cmd_backup)
+    restore = commands.add_parser("restore", help="replace the database and files from FILE")
+    restore.add_argument("file")
+    restore.set_defaults(handler=cmd_restore)
+
+    manage = commands.add_parser("manage", help="run a Django management command")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(handler=cmd_manage)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    _django()
+    args = parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

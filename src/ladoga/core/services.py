@@ -1,0 +1,59 @@
+"""Writes of the shared kernel: attachments."""
+
+import hashlib
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
+
+from .files import check_size, clean_file_name, detect_type, storage
+from .models import Attachment, stored_name_new
+
+
+@transaction.atomic
+def attachment_add(*, target: models.Model, upload: UploadedFile, by) -> Attachment:
+    """Attach an uploaded file to `target` after checking its name, size and real type.
+
+    The caller has already checked that `by` may see `target`. The file is written under a
+    generated name; if the database write fails, the file is removed again.
+    """
+    name = clean_file_name(upload.name or "")
+    check_size(upload.size or 0)
+    upload.seek(0)
+    head = upload.read(8192)
+    mime_type = detect_type(head, name)
+    upload.seek(0)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+
+    stored = storage().save(stored_name_new(), upload)
+    try:
+        return Attachment.objects.create(
+            content_type=ContentType.objects.get_for_model(target),
+            object_id=target.pk,
+            name=name,
+            mime_type=mime_type,
+            size=upload.size,
+            sha256=digest.hexdigest(),
+            stored_name=stored,
+            created_by=by,
+        )
+    except Exception:
+        storage().delete(stored)
+        raise
+
+
+@transaction.atomic
+def attachment_delete(*, attachment: Attachment, by) -> None:
+    """Remove an attachment; the file goes once the transaction has committed."""
+    stored = attachment.stored_name
+    attachment.delete()
+    transaction.on_commit(lambda: storage().delete(stored))
+
+
+def attachments_of(target: models.Model):
+    return Attachment.objects.filter(
+        content_type=ContentType.objects.get_for_model(target), object_id=target.pk
+    ).select_related("created_by")

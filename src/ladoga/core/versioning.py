@@ -1,0 +1,18 @@
+"""No lost updates (X5): a change names the version it was based on."""
+
+from django.utils.translation import gettext as _
+
+from .errors import StaleVersion
+
+
+def version_check(*, record, expected: int) -> None:
+    """Refuse a change based on an older version of `record` (X5)."""
+    if record.version != expected:
+        raise StaleVersion.single(
+            "version_stale",
+            _(
+                "This record was changed by someone else (version %(current)d, you had "
+                "%(expected)d). Reload it and apply your change again."
+            )
+            % {"current": record.version, "expected": expected},
+        )

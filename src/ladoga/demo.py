@@ -1,0 +1,97 @@
+"""Deterministic demo data (`ladoga demo --size N --seed S`).
+
+Each domain adds its part through `DEMO_STEPS`; a step gets the shared random generator
+and the size, so the same seed always gives the same data. The demo administrator's
+password is generated once and kept in LADOGA_HOME/demo-admin.txt so it can be printed.
+"""
+
+import random
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from tqdm import tqdm
+
+from ladoga.accounts.models import Department, User
+from ladoga.accounts.roles import Role
+from ladoga.accounts.services import department_create, department_head_set, user_create
+
+DEMO_ADMIN = "admin"
+FIRST_NAMES = ["Анна", "Борис", "Вера", "Глеб", "Дарья", "Егор", "Жанна", "Илья", "Ксения",
+               "Лев", "Мария", "Никита", "Ольга", "Павел", "Раиса", "Семён", "Татьяна", "Фёдор"]
+LAST_NAMES = ["Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов",
+              "Михайлов", "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев"]
+DEPARTMENTS = ["Отдел продаж Москва", "Отдел продаж Санкт-Петербург", "Отдел по работе с претензиями"]
+
+
+@dataclass
+class DemoContext:
+    rng: random.Random
+    size: int
+    users: dict[str, list[User]] = field(default_factory=dict)
+
+
+def _password_path():
+    return settings.HOME / "demo-admin.txt"
+
+
+def demo_admin_credentials() -> tuple[str, str] | None:
+    path = _password_path()
+    if path.exists() and User.objects.filter(username=DEMO_ADMIN).exists():
+        return DEMO_ADMIN, path.read_text().strip()
+    return None
+
+
+def demo_is_empty() -> bool:
+    return not User.objects.exists()
+
+
+def _last_first(rng: random.Random) -> tuple[str, str]:
+    last, first = rng.choice(LAST_NAMES), rng.choice(FIRST_NAMES)
+    if first.endswith(("а", "я")):
+        last += "а"
+    return last, first
+
+
+def demo_people(ctx: DemoContext) -> None:
+    """Departments with a head and managers each, a claims officer and the administrator."""
+    password = secrets.token_urlsafe(12)
+    user_create(username=DEMO_ADMIN, role=Role.ADMIN, password=password,
+                first_name="Администратор", language="ru")
+    path = _password_path()
+    path.touch(mode=0o600)
+    path.write_text(password)
+    per_department = max(2, ctx.size // 25)
+    for d_index, name in enumerate(DEPARTMENTS):
+        department = Department.objects.filter(name=name).first() or department_create(name=name)
+        role = Role.CLAIMS if "претенз" in name else Role.MANAGER
+        head_last, head_first = _last_first(ctx.rng)
+        head = user_create(username=f"head{d_index + 1}", role=Role.HEAD, password=password,
+                           first_name=head_first, last_name=head_last, department=department)
+        department_head_set(department=department, head=head)
+        ctx.users.setdefault(Role.HEAD, []).append(head)
+        for m_index in range(per_department if role == Role.MANAGER else 1):
+            last, first = _last_first(ctx.rng)
+            user = user_create(username=f"{role}{d_index + 1}{m_index + 1}", role=role,
+                               password=password, first_name=first, last_name=last,
+                               department=department)
+            ctx.users.setdefault(role, []).append(user)
+
+
+# Later domains append their steps: (title, function). They run in this order.
+DEMO_STEPS: list[tuple[str, Callable[[DemoContext], None]]] = [
+    ("people", demo_people),
+]
+
+
+def demo_fill(*, size: int = 100, seed: int = 1, progress: bool = True) -> DemoContext:
+    """Fill an empty database with demo data; the same seed gives the same data."""
+    ctx = DemoContext(rng=random.Random(seed), size=size)
+    steps = tqdm(DEMO_STEPS, desc="demo", unit="step", disable=not progress)
+    for title, step in steps:
+        steps.set_postfix_str(title)
+        with transaction.atomic():
+            step(ctx)
+    return ctx
