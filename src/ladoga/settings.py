@@ -130,6 +130,10 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
+if TESTING:
+    # A tiny domain that exercises the shared conventions in tests (tests/testapp).
+    INSTALLED_APPS.append("tests.testapp")
+
 ROOT_URLCONF = "ladoga.urls"
 WSGI_APPLICATION = "ladoga.wsgi.application"
 

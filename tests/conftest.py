@@ -1,0 +1,135 @@
+"""The shared test base: three actors (an owner, a colleague in the same department, an
+outsider in another), their head, an administrator, a claims officer and a portal client,
+plus `api_as(actor)` for API calls with a real bearer token."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from ladoga.accounts.roles import Role
+from ladoga.accounts.services import (
+    department_create,
+    department_head_set,
+    token_create,
+    user_create,
+)
+
+ACTORS = ("owner", "colleague", "outsider", "head", "admin", "claims", "portal")
+
+
+@pytest.fixture
+def departments(db):
+    return {
+        "sales": department_create(name="Sales"),
+        "other": department_create(name="Other sales"),
+    }
+
+
+@pytest.fixture
+def actors(departments):
+    sales, other = departments["sales"], departments["other"]
+
+    def make(username, role, department=None):
+        return user_create(
+            username=username,
+            role=role,
+            password="correct horse battery staple",
+            department=department,
+            first_name=username.capitalize(),
+            language="en",
+        )
+
+    people = {
+        "owner": make("owner", Role.MANAGER, sales),
+        "colleague": make("colleague", Role.MANAGER, sales),
+        "outsider": make("outsider", Role.MANAGER, other),
+        "head": make("head", Role.HEAD, sales),
+        "admin": make("admin", Role.ADMIN),
+        "claims": make("claims", Role.CLAIMS),
+        "portal": make("portal", Role.PORTAL),
+    }
+    department_head_set(department=sales, head=people["head"])
+    return people
+
+
+@pytest.fixture
+def owner(actors):
+    return actors["owner"]
+
+
+@pytest.fixture
+def outsider(actors):
+    return actors["outsider"]
+
+
+@pytest.fixture
+def admin_user(actors):
+    return actors["admin"]
+
+
+class ApiClient:
+    """A test client speaking JSON to /api/v1/ with a bearer token (or none)."""
+
+    def __init__(self, token: str | None):
+        self.client = Client()
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def _call(self, method, path, data=None, headers=None, **kwargs):
+        body = json.dumps(data) if data is not None and not isinstance(data, str | bytes) else data
+        return getattr(self.client, method)(
+            path,
+            data=body,
+            content_type="application/json",
+            headers={**self.headers, **(headers or {})},
+            **kwargs,
+        )
+
+    def get(self, path, data=None, **kwargs):
+        return self.client.get(path, data=data, headers={**self.headers, **kwargs.pop("headers", {})})
+
+    def post(self, path, data=None, **kwargs):
+        return self._call("post", path, data, **kwargs)
+
+    def patch(self, path, data=None, **kwargs):
+        return self._call("patch", path, data, **kwargs)
+
+    def put(self, path, data=None, **kwargs):
+        return self._call("put", path, data, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self._call("delete", path, None, **kwargs)
+
+
+@pytest.fixture
+def api_as(actors):
+    """api_as("owner") → a client authenticated as that actor; api_as(None) → anonymous."""
+    tokens: dict[str, str] = {}
+
+    def client(actor: str | None) -> ApiClient:
+        if actor is None:
+            return ApiClient(None)
+        if actor not in tokens:
+            tokens[actor] = token_create(user=actors[actor], name="tests")[1]
+        return ApiClient(tokens[actor])
+
+    return client
+
+
+@pytest.fixture
+def browser_as(actors):
+    """browser_as("owner") → a Django test client signed in as that actor."""
+
+    def client(actor: str) -> Client:
+        c = Client()
+        c.force_login(actors[actor])
+        return c
+
+    return client
+
+
+@pytest.fixture(autouse=True)
+def files_root(settings, tmp_path):
+    """Uploaded files of each test go to a folder of its own."""
+    settings.FILES_ROOT = tmp_path / "files"
+    return settings.FILES_ROOT
