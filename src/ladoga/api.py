@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from ladoga.accounts.api import auth_router
 from ladoga.accounts.api import router as accounts_router
+from ladoga.accounts.attachments import router as files_router
 from ladoga.accounts.auth import api_auth
 from ladoga.core.api import install_problem_handlers
 
@@ -25,3 +26,4 @@ api = NinjaAPI(
 install_problem_handlers(api)
 api.add_router("/auth", auth_router)
 api.add_router("/", accounts_router)
+api.add_router("/files", files_router)

@@ -10,7 +10,9 @@ class TestAppConfig(AppConfig):
 
     def ready(self):
         from ladoga.accounts import access
+        from ladoga.core.files import attachable_register
 
         from .models import Memo
 
         access.register(Memo, owner="owner", portal_partner="partner_id")
+        attachable_register(Memo)

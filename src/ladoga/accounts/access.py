@@ -101,12 +101,12 @@ def scope_of(user) -> Scope:
 
 def department_ids_of(user: User) -> set[int]:
     """The departments a head answers for: those they head or belong to, and all below."""
-    roots = set(Department.objects.filter(head=user).values_list("id", flat=True))
-    if user.department_id:
-        roots.add(user.department_id)
     children: dict[int | None, list[int]] = {}
-    for pk, parent in Department.objects.values_list("id", "parent_id"):
+    roots = {user.department_id} if user.department_id else set()
+    for pk, parent, head in Department.objects.values_list("id", "parent_id", "head_id"):
         children.setdefault(parent, []).append(pk)
+        if head == user.pk:
+            roots.add(pk)
     found, stack = set(), list(roots)
     while stack:
         pk = stack.pop()

@@ -2,7 +2,7 @@ import datetime
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from ladoga.core.api import expected_version, with_etag
@@ -69,7 +69,7 @@ def token_obtain(request: HttpRequest, payload: TokenIn):
         request=request, username=payload.username, password=payload.password
     )
     record, token = services.token_create(user=user, name=payload.name or "API")
-    return 201, {"id": record.pk, "name": record.name, "token": token}
+    return Status(201, {"id": record.pk, "name": record.name, "token": token})
 
 
 @router.get("/me", response=UserOut)
@@ -99,7 +99,7 @@ def tokens(request: HttpRequest):
 def token_revoke(request: HttpRequest, token_id: int):
     token = get_object_or_404(queries.tokens_of(user=request.user), pk=token_id)
     services.token_revoke(token=token)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/users", response=list[UserOut])

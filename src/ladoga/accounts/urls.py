@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import attachments, views
 
 urlpatterns = [
     path("login/", views.login_view, name="login"),
@@ -9,5 +9,5 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/tokens/", views.token_create, name="token_create"),
     path("profile/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
-    path("files/<int:attachment_id>/", views.attachment_download, name="attachment_download"),
+    path("files/<int:attachment_id>/", attachments.attachment_download, name="attachment_download"),
 ]

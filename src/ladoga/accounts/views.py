@@ -2,18 +2,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ladoga.core.errors import DomainError
-from ladoga.core.files import storage
-from ladoga.core.models import Attachment
 from ladoga.web.forms import form_errors_from
 
-from . import access, queries, services
+from . import queries, services
 from .forms import LoginForm, ProfileForm, TokenForm
 
 
@@ -85,9 +83,7 @@ def profile(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            services.user_profile_update(
-                user=user, expected_version=data.pop("version"), **data
-            )
+            services.user_profile_update(user=user, expected_version=data.pop("version"), **data)
         except DomainError as error:
             form_errors_from(form, error)
         else:
@@ -122,22 +118,3 @@ def token_revoke(request, token_id: int):
     services.token_revoke(token=token)
     messages.success(request, _("The token is revoked."))
     return redirect("profile")
-
-
-@login_required
-def attachment_download(request, attachment_id: int):
-    """Serve a file only to a user who may see the record it is attached to."""
-    attachment = get_object_or_404(Attachment.objects.select_related("content_type"),
-                                   pk=attachment_id)
-    target = attachment.target
-    if target is None or not access.can_see(target, request.user):
-        raise Http404
-    response = FileResponse(
-        storage().open(attachment.stored_name, "rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.mime_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-

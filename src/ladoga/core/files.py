@@ -107,3 +107,16 @@ def check_size(size: int) -> None:
         )
     if size == 0:
         raise FileRejected.single("file_empty", _("The file is empty."), "file")
+
+
+# Models whose records can carry attachments, by "app_label.model_name". Domains add theirs
+# in AppConfig.ready(); a target that is not listed is refused.
+_attachable: dict[str, type] = {}
+
+
+def attachable_register(model: type) -> None:
+    _attachable[model._meta.label_lower] = model
+
+
+def attachable_model(label: str) -> type | None:
+    return _attachable.get(label.lower())

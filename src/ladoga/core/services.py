@@ -11,13 +11,15 @@ from .models import Attachment, stored_name_new
 
 
 @transaction.atomic
-def attachment_add(*, target: models.Model, upload: UploadedFile, by) -> Attachment:
+def attachment_add(
+    *, target: models.Model, upload: UploadedFile, by, name: str = ""
+) -> Attachment:
     """Attach an uploaded file to `target` after checking its name, size and real type.
 
     The caller has already checked that `by` may see `target`. The file is written under a
     generated name; if the database write fails, the file is removed again.
     """
-    name = clean_file_name(upload.name or "")
+    name = clean_file_name(name or upload.name or "")
     check_size(upload.size or 0)
     upload.seek(0)
     head = upload.read(8192)

@@ -1,0 +1,96 @@
+"""The `ladoga` command, run as people and scripts run it: a real process."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+LADOGA = [sys.executable, "-m", "ladoga.cli"]
+
+
+@pytest.fixture
+def cli_env(tmp_path):
+    """A fresh LADOGA_HOME with its own SQLite database (or PostgreSQL is not touched)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LADOGA_")}
+    env["LADOGA_HOME"] = str(tmp_path / "home")
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+def ladoga(env, *args, check=False):
+    result = subprocess.run(
+        [*LADOGA, *args], env=env, capture_output=True, text=True, timeout=120
+    )
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_user_and_token_creation_through_the_cli(cli_env, tmp_path):
+    ladoga(cli_env, "migrate", "--verbosity", "0", check=True)
+
+    created = ladoga(
+        cli_env, "user", "create", "anna", "--role", "head", "--department", "Moscow",
+        "--password", "a long enough password", check=True,
+    )
+    assert "anna" in created.stdout
+    token = ladoga(cli_env, "token", "create", "anna", check=True).stdout
+
+    assert token.strip().startswith("ldg_")
+    assert token.count("\n") == 1  # only the token
+    assert (tmp_path / "home" / "secret.key").exists()
+    assert oct((tmp_path / "home" / "secret.key").stat().st_mode & 0o777) == "0o600"
+
+
+def test_unknown_role_is_refused_with_exit_2_and_no_user(cli_env):
+    ladoga(cli_env, "migrate", "--verbosity", "0", check=True)
+
+    result = ladoga(cli_env, "user", "create", "boris", "--role", "wizard")
+
+    assert result.returncode == 2
+    assert "Unknown role wizard" in result.stderr
+    assert ladoga(cli_env, "token", "create", "boris").returncode == 2
+
+
+def test_existing_name_is_refused_with_exit_2(cli_env):
+    ladoga(cli_env, "migrate", "--verbosity", "0", check=True)
+    ladoga(cli_env, "user", "create", "vera", "--role", "manager", check=True)
+
+    result = ladoga(cli_env, "user", "create", "Vera", "--role", "admin")
+
+    assert result.returncode == 2
+    assert "The user name Vera is taken." in result.stderr
+
+
+def test_weak_password_is_refused(cli_env):
+    ladoga(cli_env, "migrate", "--verbosity", "0", check=True)
+
+    result = ladoga(cli_env, "user", "create", "gleb", "--role", "manager", "--password", "123")
+
+    assert result.returncode == 2
+    assert "too short" in result.stderr
+
+
+def test_demo_prints_the_administrator_credentials(cli_env):
+    result = ladoga(cli_env, "demo", "--size", "10", "--quiet", check=True)
+
+    line = next(x for x in result.stdout.splitlines() if x.startswith("Demo administrator"))
+    assert line.startswith("Demo administrator: admin / ")
+
+
+def test_deploy_check_is_clean_without_debug(cli_env):
+    cli_env["LADOGA_ALLOWED_HOSTS"] = "crm.example.com"
+
+    result = ladoga(cli_env, "manage", "check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_deploy_check_behind_a_tls_proxy_is_clean(cli_env):
+    cli_env["LADOGA_ALLOWED_HOSTS"] = "crm.example.com"
+    cli_env["LADOGA_SECURE_PROXY"] = "1"
+
+    result = ladoga(cli_env, "manage", "check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode == 0, result.stdout + result.stderr
