@@ -121,12 +121,14 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from ladoga.core.backup import BackupError, backup_restore
+    from ladoga.core.backup import BackupError, BackupRefused, backup_restore
 
     try:
         summary = backup_restore(path=args.file)
-    except BackupError as error:
+    except BackupRefused as error:
         return _fail(str(error))
+    except BackupError as error:
+        return _fail(str(error), 1)
     print(summary)
     return 0
 
@@ -199,8 +201,17 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
+def _speak_the_terminal_language() -> None:
+    """Messages in Russian when the terminal's locale is Russian, in English otherwise."""
+    from django.utils import translation
+
+    locale = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG")
+    translation.activate("ru" if (locale or "").lower().startswith("ru") else "en")
+
+
 def main(argv: list[str] | None = None) -> int:
     _django()
+    _speak_the_terminal_language()
     args = parser().parse_args(argv)
     return args.handler(args)
 

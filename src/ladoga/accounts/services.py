@@ -162,7 +162,7 @@ def user_profile_update(*, user: User, expected_version: int, **changes) -> User
     user = User.objects.select_for_update().get(pk=user.pk)
     version_check(record=user, expected=expected_version)
     violations = []
-    if "email" in changes and changes["email"]:
+    if changes.get("email"):
         try:
             validate_email(changes["email"])
         except DjangoValidationError:
@@ -290,3 +290,11 @@ def user_portal_partner_bind(*, user: User, partner_id: int) -> None:
         )
     for binder in binders:
         binder(user, partner_id)
+
+
+def login_failures_prune() -> int:
+    """Forget failed sign-ins older than the throttling window: they no longer count against
+    anyone. Idempotent; returns how many were removed."""
+    since = timezone.now() - datetime.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    removed, _by_model = LoginFailure.objects.filter(at__lt=since).delete()
+    return removed
