@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from ladoga.accounts.roles import Role
 from ladoga.accounts.services import (
@@ -73,7 +74,9 @@ class ApiClient:
 
     def __init__(self, token: str | None):
         self.client = Client()
-        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.headers = {"Accept-Language": "en"}
+        if token:
+            self.headers["Authorization"] = f"Bearer {token}"
 
     def _call(self, method, path, data=None, headers=None, **kwargs):
         body = json.dumps(data) if data is not None and not isinstance(data, str | bytes) else data
@@ -126,6 +129,13 @@ def browser_as(actors):
         return c
 
     return client
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Tests read messages in English unless they switch language themselves."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ PASSWORD = "correct horse battery staple"
 
 
 def test_login_page_renders_for_anonymous(db):
-    response = Client().get("/login/")
+    response = Client(headers={"Accept-Language": "en"}).get("/login/")
 
     assert response.status_code == 200
     assert b'name="username"' in response.content
@@ -14,14 +14,14 @@ def test_login_page_renders_for_anonymous(db):
 
 
 def test_pages_need_login(db):
-    response = Client().get("/")
+    response = Client(headers={"Accept-Language": "en"}).get("/")
 
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
 
 
 def test_login_then_dashboard_then_logout(actors):
-    client = Client()
+    client = Client(headers={"Accept-Language": "en"})
 
     response = client.post("/login/", {"username": "owner", "password": PASSWORD})
     assert response.status_code == 302
@@ -32,7 +32,7 @@ def test_login_then_dashboard_then_logout(actors):
 
 
 def test_login_redirects_only_to_own_site(actors):
-    response = Client().post(
+    response = Client(headers={"Accept-Language": "en"}).post(
         "/login/", {"username": "owner", "password": PASSWORD, "next": "https://evil.example/"}
     )
 
@@ -40,7 +40,7 @@ def test_login_redirects_only_to_own_site(actors):
 
 
 def test_wrong_password_shows_error_and_records_failure(actors):
-    response = Client().post("/login/", {"username": "owner", "password": "nope"})
+    response = Client(headers={"Accept-Language": "en"}).post("/login/", {"username": "owner", "password": "nope"})
 
     assert response.status_code == 400
     assert "The user name or password is wrong." in response.content.decode()
@@ -48,7 +48,7 @@ def test_wrong_password_shows_error_and_records_failure(actors):
 
 
 def test_repeated_failures_lock_the_name_even_with_the_right_password(actors, settings):
-    client = Client()
+    client = Client(headers={"Accept-Language": "en"})
     for _ in range(settings.LOGIN_FAILURE_LIMIT):
         client.post("/login/", {"username": "owner", "password": "nope"})
 
@@ -60,7 +60,7 @@ def test_repeated_failures_lock_the_name_even_with_the_right_password(actors, se
 
 
 def test_success_forgets_earlier_failures(actors):
-    client = Client()
+    client = Client(headers={"Accept-Language": "en"})
     client.post("/login/", {"username": "owner", "password": "nope"})
 
     client.post("/login/", {"username": "owner", "password": PASSWORD})

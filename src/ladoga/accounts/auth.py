@@ -1,5 +1,6 @@
 """How API requests prove who they are: a bearer token, or the browser session (with CSRF)."""
 
+from django.utils import translation
 from ninja.security import HttpBearer, SessionAuth
 
 from .services import token_use
@@ -10,6 +11,8 @@ class TokenAuth(HttpBearer):
         user = token_use(token=token)
         if user is not None:
             request.user = user
+            if "Accept-Language" not in request.headers:
+                translation.activate(user.language)
         return user
 
 
