@@ -10,7 +10,9 @@ HIDDEN_FIELDS = {"version", "updated_at", "created_at", "password", "last_login"
 
 def history_entries(record, limit: int = 50) -> list[dict]:
     actions = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
-    records = list(record.history.select_related("history_user").order_by("-history_id")[: limit + 1])
+    records = list(
+        record.history.select_related("history_user").order_by("-history_id")[: limit + 1]
+    )
     entries = []
     for current, previous in zip(records, [*records[1:], None], strict=False):
         if len(entries) == limit:
@@ -22,9 +24,7 @@ def history_entries(record, limit: int = 50) -> list[dict]:
                 if change.field in HIDDEN_FIELDS:
                     continue
                 field = record._meta.get_field(change.field)
-                changes.append(
-                    {"field": field.verbose_name, "old": change.old, "new": change.new}
-                )
+                changes.append({"field": field.verbose_name, "old": change.old, "new": change.new})
         entries.append(
             {
                 "when": current.history_date,
