@@ -1,0 +1,95 @@
+"""P9: duplicate candidates by INN, phone, e-mail and fuzzy name, ranked with reasons."""
+
+import pytest
+
+from ladoga.core.errors import ValidationFailed
+from ladoga.partners import keys, services
+from ladoga.partners.duplicates import duplicates_find, name_similarity
+
+from .conftest import inn10
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ('ООО "Ромашка"', "Romashka LLC"),
+        ("«Ромашка» АО", "ромашка"),
+        ("ПАО «Северсталь»", "Severstal PJSC"),
+        ("Щука GmbH", "Schuka"),
+        ("ИП Иванов Иван", "Ivanov Ivan"),
+    ],
+)
+def test_names_meet_across_legal_forms_quotes_case_and_alphabets(a, b):
+    assert name_similarity(a, b) >= 90
+
+
+def test_different_names_do_not_meet():
+    assert name_similarity("Ромашка", "Василёк") < 60
+
+
+def test_legal_forms_only_are_still_a_name():
+    assert keys.name_key("ООО") == "ooo"
+
+
+@pytest.fixture
+def known(partner_of, owner):
+    romashka = partner_of(name="ООО «Ромашка»")
+    services.counterparty_create(partner=romashka, short_name="Ромашка", inn=inn10(9), by=owner)
+    services.contact_info_add(owner=romashka, kind="phone", value="+7 912 345-67-89")
+    vasilek = partner_of(name="Василёк")
+    contact = services.contact_create(partner=vasilek, last_name="Орлов", by=owner)
+    services.contact_info_add(owner=contact, kind="email", value="Info@Vasilek.ru")
+    partner_of(name="Совсем другая фирма")
+    return romashka, vasilek
+
+
+def test_candidates_are_ranked_with_their_reasons(known):
+    romashka, vasilek = known
+
+    found = duplicates_find(
+        name="Romashka", inn=inn10(9), phone="8 912 345 67 89", email="INFO@vasilek.RU"
+    )
+
+    assert [c.partner for c in found] == [romashka, vasilek]
+    assert [r.message for r in found[0].reasons] == [
+        f"same INN {inn10(9)}",
+        "same phone +7 912 345-67-89",
+        "name 100 % similar",
+    ]
+    assert found[0].score == 100
+    assert [r.message for r in found[1].reasons] == ["same e-mail info@vasilek.ru"]
+
+
+def test_a_typo_in_the_name_is_found(known):
+    romashka, _vasilek = known
+
+    [candidate] = duplicates_find(name="ООО Ромашкаа")
+
+    assert candidate.partner == romashka
+    assert candidate.reasons[0].code == "name"
+    assert 85 <= int(candidate.reasons[0].message.split()[1]) < 100
+
+
+def test_archived_and_excluded_partners_are_not_candidates(known, owner):
+    romashka, vasilek = known
+    services.partner_archive(partner=vasilek, by=owner)
+
+    assert duplicates_find(email="info@vasilek.ru") == []
+    assert duplicates_find(name="Ромашка", exclude=[romashka.pk]) == []
+
+
+def test_a_phone_that_is_not_a_number_is_refused(db):
+    with pytest.raises(ValidationFailed) as error:
+        duplicates_find(phone="abc")
+
+    assert error.value.codes == ["phone_invalid"]
+
+
+def test_the_check_costs_the_same_few_queries_however_many_partners(
+    partner_of, django_assert_max_num_queries
+):
+    for index in range(30):
+        partner_of(name=f"Фирма {index}")
+
+    with django_assert_max_num_queries(6):
+        duplicates_find(name="Фирма 7", inn=inn10(1), phone="+79120000000", email="a@b.ru")
