@@ -1,0 +1,94 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+_MODELS = ("interaction", "participant", "task")
+_WORK = {f"interactions.{verb}_{model}" for model in _MODELS for verb in ("add", "change", "view")}
+
+
+class InteractionsConfig(AppConfig):
+    name = "ladoga.interactions"
+    label = "interactions"
+    verbose_name = _("Interactions")
+
+    def ready(self):
+        from django.urls import reverse
+
+        from ladoga.accounts import access
+        from ladoga.accounts.roles import ROLE_PERMISSIONS, Role
+        from ladoga.accounts.services import roles_sync
+        from ladoga.core import files
+        from ladoga.partners.merging import merge_references_register
+        from ladoga.partners.models import Partner
+
+        from . import subjects
+        from .based_on import based_on_register
+        from .models import Interaction, Participant, Task
+
+        # Record-level access (X1): an interaction is seen by its responsible user, by whoever
+        # sees its partner or the interaction it follows, by whoever may see its subject
+        # (deals, claims… through the subject registry), and by their heads; an
+        # administrator sees all. Tasks: their assignee and author, and the same subjects.
+        access.register(
+            Interaction,
+            owner=("responsible", "partner__manager", "parent__responsible"),
+            also=subjects.subjects_visible_q,
+        )
+        access.register(
+            Task,
+            owner=("assignee", "created_by", "partner__manager"),
+            also=subjects.subjects_visible_q,
+        )
+        files.attachable_register(Interaction)
+
+        # Built-in subject types (I3): a partner and another interaction.
+        subjects.subject_type_register(
+            Partner,
+            label=_("Partner"),
+            partner_of=lambda partner: partner.pk,
+            url_of=_partner_url,
+        )
+        subjects.subject_type_register(
+            Interaction,
+            label=_("Interaction"),
+            partner_of=lambda interaction: interaction.partner_id,
+            url_of=lambda interaction: reverse("interactions:detail", args=[interaction.pk]),
+        )
+        based_on_register(
+            "follow_up",
+            label=_("Follow-up interaction"),
+            url=lambda interaction: (
+                reverse("interactions:create", args=["planned"]) + f"?based_on={interaction.pk}"
+            ),
+        )
+
+        # A partner merge (P9) moves what points at the duplicate.
+        merge_references_register(Interaction, "partner")
+        merge_references_register(Interaction, "subject_id", mover=_subjects_mover(Interaction))
+        merge_references_register(Participant, "partner")
+        merge_references_register(Task, "partner")
+        merge_references_register(Task, "subject_id", mover=_subjects_mover(Task))
+
+        for role in (Role.ADMIN, Role.HEAD, Role.MANAGER, Role.CLAIMS):
+            ROLE_PERMISSIONS[role] |= _WORK
+        post_migrate.connect(lambda **kwargs: roles_sync(), sender=self, weak=False)
+
+
+def _partner_url(partner) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("partners:detail", args=[partner.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _subjects_mover(model):
+    def move(survivor, duplicate) -> int:
+        from django.db.models import F
+
+        return model._default_manager.filter(
+            subject_type="partners.partner", subject_id=duplicate.pk
+        ).update(subject_id=survivor.pk, version=F("version") + 1)
+
+    return move

@@ -1,0 +1,58 @@
+"""Writes of the interactions domain: one function per business command (DESIGN.md).
+
+Every command takes keyword arguments only, raises DomainError subclasses with
+InteractionsCode codes and writes nothing when it fails. Commands that change an existing
+record take `expected_version` (X5; None skips the check for internal use).
+"""
+
+from .feeds import calendar_feed_create, calendar_feed_revoke, calendar_feed_user
+from .interactions import (
+    ParticipantData,
+    interaction_create,
+    interaction_review,
+    interaction_update,
+)
+from .mail import email_register, email_send
+from .participants import (
+    Suggestion,
+    address_match,
+    address_suggestions,
+    contact_from_participant,
+    participant_link,
+    participant_suggestions,
+)
+from .reminders import (
+    notification_read,
+    notifications_read_all,
+    reminders_deliver,
+    reminders_due,
+    reminders_schedule,
+)
+from .tasks import task_cancel, task_complete, task_create, task_update
+
+__all__ = [
+    "ParticipantData",
+    "Suggestion",
+    "address_match",
+    "address_suggestions",
+    "calendar_feed_create",
+    "calendar_feed_revoke",
+    "calendar_feed_user",
+    "contact_from_participant",
+    "email_register",
+    "email_send",
+    "interaction_create",
+    "interaction_review",
+    "interaction_update",
+    "notification_read",
+    "notifications_read_all",
+    "participant_link",
+    "participant_suggestions",
+    "reminders_deliver",
+    "reminders_due",
+    "reminders_schedule",
+    "task_cancel",
+    "task_complete",
+    "task_create",
+    "task_update",
+]
