@@ -1,0 +1,204 @@
+"""Reads of the sales domain, always through record-level access (accounts.access).
+
+`revenue_by_partner` and `payment_discipline` are the figures the analytics domain
+reports (S8); they are single aggregate queries over indexed columns.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Avg, Count, Q, QuerySet, Sum
+
+from ladoga.accounts.access import visible
+from ladoga.partners.models import Partner
+
+from .models import (
+    Agreement,
+    Contract,
+    CustomerOrder,
+    Invoice,
+    Payment,
+    Price,
+    PriceType,
+    Product,
+    ProductGroup,
+    Proposal,
+    SegmentRule,
+    Shipment,
+    SupplierOrder,
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A span of days, both ends included."""
+
+    start: datetime.date
+    end: datetime.date
+
+    @classmethod
+    def year(cls, year: int) -> "Period":
+        return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+
+
+def products_visible_to(*, user) -> QuerySet:
+    return visible(Product.objects.select_related("group"), user)
+
+
+def product_groups_visible_to(*, user) -> QuerySet:
+    return visible(ProductGroup, user)
+
+
+def price_types_visible_to(*, user) -> QuerySet:
+    return visible(PriceType.objects.select_related("base"), user)
+
+
+def prices_visible_to(*, user) -> QuerySet:
+    return visible(Price.objects.select_related("product", "price_type"), user)
+
+
+def segment_rules_visible_to(*, user) -> QuerySet:
+    return visible(SegmentRule.objects.select_related("segment", "group", "property"), user)
+
+
+def agreements_visible_to(*, user) -> QuerySet:
+    return visible(
+        Agreement.objects.select_related("price_type", "partner", "typical", "approved_by"),
+        user,
+    )
+
+
+def agreements_for_partner(*, partner: Partner, user, on: datetime.date | None = None) -> QuerySet:
+    """Active agreements a partner may buy under: its own individual ones and the typical
+    ones of its segments (or of no segment), valid on `on` when given."""
+    segments = partner.segments.values("pk")
+    found = (
+        agreements_visible_to(user=user)
+        .filter(status="active")
+        .filter(
+            Q(kind="individual", partner=partner)
+            | Q(kind="typical", segments__in=segments)
+            | Q(kind="typical", segments__isnull=True)
+        )
+    )
+    if on is not None:
+        found = found.filter(valid_from__lte=on).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+        )
+    return found.distinct()
+
+
+def contracts_visible_to(*, user) -> QuerySet:
+    return visible(Contract.objects.select_related("partner", "counterparty", "agreement"), user)
+
+
+def proposals_visible_to(*, user) -> QuerySet:
+    return visible(Proposal.objects.select_related("partner", "agreement", "counterparty"), user)
+
+
+def orders_visible_to(*, user) -> QuerySet:
+    return visible(
+        CustomerOrder.objects.select_related("partner", "counterparty", "agreement", "contract"),
+        user,
+    )
+
+
+def invoices_visible_to(*, user) -> QuerySet:
+    return visible(Invoice.objects.select_related("partner", "order", "counterparty"), user)
+
+
+def shipments_visible_to(*, user) -> QuerySet:
+    return visible(Shipment.objects.select_related("partner", "order", "counterparty"), user)
+
+
+def payments_visible_to(*, user) -> QuerySet:
+    return visible(Payment.objects.select_related("partner", "invoice"), user)
+
+
+def supplier_orders_visible_to(*, user) -> QuerySet:
+    return visible(SupplierOrder.objects.select_related("partner", "customer_order"), user)
+
+
+def documents_of_deal(*, deal_id: int, user) -> dict[str, QuerySet]:
+    """The proposals, orders and supplier orders made for a deal (for the deals domain's
+    guards and its documents tab)."""
+    return {
+        "proposals": proposals_visible_to(user=user).filter(deal_id=deal_id),
+        "orders": orders_visible_to(user=user).filter(deal_id=deal_id),
+        "supplier_orders": supplier_orders_visible_to(user=user).filter(deal_id=deal_id),
+    }
+
+
+@dataclass(frozen=True)
+class PartnerRevenue:
+    partner_id: int
+    partner_name: str
+    revenue: Decimal
+    vat: Decimal
+    shipments: int
+
+
+def revenue_by_partner(period: Period, *, user) -> list[PartnerRevenue]:
+    """Revenue per partner in `period`: the totals of shipments dated in it (revenue is
+    earned when goods are shipped), largest first. One aggregate query over a covering
+    index, and one for the partners' names."""
+    rows = list(
+        visible(Shipment.objects.all(), user)
+        .filter(date__gte=period.start, date__lte=period.end)
+        .values("partner_id")
+        .annotate(revenue=Sum("total"), vat=Sum("vat_total"), shipments=Count("*"))
+        .order_by("-revenue", "partner_id")
+    )
+    # Names afterwards: grouping by the name too would join every shipment to its partner.
+    names = dict(
+        Partner.objects.filter(pk__in=[row["partner_id"] for row in rows]).values_list("pk", "name")
+    )
+    return [
+        PartnerRevenue(
+            partner_id=row["partner_id"],
+            partner_name=names.get(row["partner_id"], ""),
+            revenue=row["revenue"] or Decimal("0"),
+            vat=row["vat"] or Decimal("0"),
+            shipments=row["shipments"],
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class PaymentDiscipline:
+    payments: int
+    on_time: int
+    late: int
+    on_time_share: Decimal | None  # 0..1; None when there were no payments
+    average_days_late: Decimal | None  # over the late payments; None when none was late
+
+
+def payment_discipline(partner: Partner, period: Period, *, user) -> PaymentDiscipline:
+    """How punctually a partner paid in `period`: the share of payments that came by
+    their stage's due date, and the average delay of the late ones, in days."""
+    figures = (
+        visible(Payment.objects.all(), user)
+        .filter(partner=partner, date__gte=period.start, date__lte=period.end)
+        .aggregate(
+            payments=Count("id"),
+            late=Count("id", filter=Q(days_late__gt=0)),
+            average_late=Avg("days_late", filter=Q(days_late__gt=0)),
+        )
+    )
+    payments, late = figures["payments"], figures["late"]
+    average = figures["average_late"]
+    return PaymentDiscipline(
+        payments=payments,
+        on_time=payments - late,
+        late=late,
+        on_time_share=(
+            (Decimal(payments - late) / Decimal(payments)).quantize(Decimal("0.0001"))
+            if payments
+            else None
+        ),
+        average_days_late=(
+            Decimal(str(average)).quantize(Decimal("0.01")) if average is not None else None
+        ),
+    )

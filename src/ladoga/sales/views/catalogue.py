@@ -1,0 +1,204 @@
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ladoga.accounts.access import get_visible_or_404, visible
+from ladoga.core.errors import DomainError
+from ladoga.partners.models import Partner
+from ladoga.web.forms import form_errors_from
+
+from .. import pricing, queries, services
+from ..forms import CompanyForm, IndividualAgreementForm
+from ..models import Agreement, AgreementKind, AgreementStatus, OwnCompany, PriceType
+from ..services._common import APPROVE, CATALOGUE, DOCUMENTS
+from ..services.agreements import TRANSITIONS
+from ..services.company import COMPANY_FIELDS
+from ._common import page_of
+
+
+@login_required
+def agreement_list(request):
+    found = queries.agreements_visible_to(user=request.user)
+    kind, status = request.GET.get("kind", ""), request.GET.get("status", "")
+    if kind in AgreementKind.values:
+        found = found.filter(kind=kind)
+    if status in AgreementStatus.values:
+        found = found.filter(status=status)
+    return render(
+        request,
+        "sales/agreement_list.html",
+        {
+            "page": page_of(request, found),
+            "filters": {"kind": kind, "status": status},
+            "kinds": AgreementKind.choices,
+            "statuses": AgreementStatus.choices,
+            "filtered": bool(kind or status),
+        },
+    )
+
+
+def _agreement(request, agreement_id: int) -> Agreement:
+    return get_visible_or_404(
+        Agreement.objects.select_related("price_type", "partner", "typical", "approved_by"),
+        request.user,
+        pk=agreement_id,
+    )
+
+
+def _agreement_context(request, agreement: Agreement, **extra) -> dict:
+    user = request.user
+    may_change = user.has_perm(CATALOGUE if agreement.is_typical else DOCUMENTS)
+    moves = [
+        (status, AgreementStatus(status).label)
+        for status in (
+            AgreementStatus.AGREED,
+            AgreementStatus.ACTIVE,
+            AgreementStatus.DRAFT,
+            AgreementStatus.CLOSED,
+        )
+        if status in TRANSITIONS[agreement.status]
+        and (user.has_perm(APPROVE) if status == AgreementStatus.ACTIVE else may_change)
+    ]
+    context = {
+        "agreement": agreement,
+        "stages": agreement.stages.all(),
+        "segments": agreement.segments.all(),
+        "transitions": agreement.transitions.select_related("by"),
+        "moves": moves,
+        "individual": queries.agreements_visible_to(user=user).filter(typical=agreement),
+    }
+    if agreement.is_typical and user.has_perm(DOCUMENTS):
+        context["individual_form"] = extra.pop("individual_form", None) or IndividualAgreementForm(
+            initial={"valid_from": agreement.valid_from, "valid_to": agreement.valid_to},
+            partners=visible(Partner.objects.filter(status="active"), user),
+        )
+    return {**context, **extra}
+
+
+@login_required
+def agreement_detail(request, agreement_id: int):
+    agreement = _agreement(request, agreement_id)
+    return render(request, "sales/agreement_detail.html", _agreement_context(request, agreement))
+
+
+@login_required
+@require_POST
+def agreement_transition(request, agreement_id: int):
+    agreement = _agreement(request, agreement_id)
+    status = request.POST.get("status", "")
+    try:
+        services.agreement_transition(agreement=agreement, status=status, by=request.user)
+    except DomainError as error:
+        for violation in error.violations:
+            messages.error(request, str(violation.message))
+    else:
+        messages.success(
+            request,
+            _("Agreement %(number)s is %(status)s now.")
+            % {"number": agreement.number, "status": AgreementStatus(status).label.lower()},
+        )
+    return redirect("sales:agreement_detail", agreement.pk)
+
+
+@login_required
+@require_POST
+def agreement_individual(request, agreement_id: int):
+    typical = _agreement(request, agreement_id)
+    form = IndividualAgreementForm(
+        request.POST, partners=visible(Partner.objects.filter(status="active"), request.user)
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        overrides = {"valid_from": data["valid_from"], "valid_to": data["valid_to"]}
+        if data["discount_percent"] is not None:
+            overrides["discount_percent"] = data["discount_percent"]
+        try:
+            made = services.agreement_individual_create(
+                typical=typical, partner=data["partner"], by=request.user, **overrides
+            )
+        except DomainError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, _("Agreement %(number)s is made.") % {"number": made.number})
+            return redirect("sales:agreement_detail", made.pk)
+    context = _agreement_context(request, typical, individual_form=form)
+    return render(request, "sales/agreement_detail.html", context, status=400)
+
+
+@login_required
+def product_list(request):
+    found = queries.products_visible_to(user=request.user)
+    q = request.GET.get("q", "").strip()
+    show = request.GET.get("show", "")
+    if q:
+        found = found.filter(name__icontains=q) | found.filter(code__icontains=q)
+    if show != "archived":
+        found = found.filter(is_archived=False)
+    page = page_of(request, found.order_by("name", "id"))
+    today = datetime.date.today()
+    price_types = list(queries.price_types_visible_to(user=request.user).filter(is_archived=False))
+    ids = [p.pk for p in page.object_list]
+    columns = {
+        price_type.pk: pricing.prices_on(price_type=price_type, product_ids=ids, on=today)
+        for price_type in price_types
+    }
+    rows = [
+        (product, [columns[pt.pk].get(product.pk) for pt in price_types])
+        for product in page.object_list
+    ]
+    return render(
+        request,
+        "sales/product_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "price_types": price_types,
+            "today": today,
+            "filters": {"q": q, "show": show},
+            "filtered": bool(q or show),
+        },
+    )
+
+
+@login_required
+def proposal_list(request):
+    found = queries.proposals_visible_to(user=request.user)
+    return render(request, "sales/proposal_list.html", {"page": page_of(request, found)})
+
+
+@login_required
+def company(request):
+    services.own_company()
+    record = get_visible_or_404(OwnCompany, request.user, pk=1)
+    may_change = request.user.has_perm("sales.change_owncompany")
+    if request.method == "POST" and not may_change:
+        return HttpResponseForbidden()
+    initial = {field: getattr(record, field) for field in COMPANY_FIELDS}
+    form = CompanyForm(request.POST or None, initial={**initial, "version": record.version})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.company_update(expected_version=data.pop("version"), by=request.user, **data)
+        except DomainError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, _("The company's requisites are saved."))
+            return redirect("sales:company")
+    return render(
+        request,
+        "sales/company.html",
+        {"form": form, "may_change": may_change, "company": record},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def price_types_page(request):
+    """Kept for links from the catalogue: price types with their base and percentage."""
+    found = visible(PriceType.objects.select_related("base"), request.user)
+    return render(request, "sales/price_types.html", {"price_types": found})

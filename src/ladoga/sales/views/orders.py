@@ -1,0 +1,264 @@
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ladoga.accounts.access import get_visible_or_404, visible
+from ladoga.core.errors import DomainError
+from ladoga.partners.models import Counterparty, Partner
+from ladoga.web.forms import form_errors_from
+
+from .. import queries, services
+from ..forms import LineFormSet, OrderForm, UnpostForm
+from ..models import CustomerOrder, OrderStatus, Product
+from ..services._common import DOCUMENTS
+from ._common import page_of
+
+
+def _order(request, order_id: int) -> CustomerOrder:
+    return get_visible_or_404(
+        CustomerOrder.objects.select_related(
+            "partner", "counterparty", "agreement", "contract", "manager"
+        ),
+        request.user,
+        pk=order_id,
+    )
+
+
+@login_required
+def order_list(request):
+    found = queries.orders_visible_to(user=request.user)
+    status = request.GET.get("status", "")
+    q = request.GET.get("q", "").strip()
+    if status in OrderStatus.values:
+        found = found.filter(status=status)
+    if q:
+        found = found.filter(number__icontains=q) | found.filter(partner__name__icontains=q)
+    return render(
+        request,
+        "sales/order_list.html",
+        {
+            "page": page_of(request, found),
+            "filters": {"status": status, "q": q},
+            "statuses": OrderStatus.choices,
+            "filtered": bool(status or q),
+        },
+    )
+
+
+def _detail_context(request, order: CustomerOrder, **extra) -> dict:
+    return {
+        "order": order,
+        "lines": order.lines.select_related("product").order_by("position", "id"),
+        "stages": order.stages.all(),
+        "events": order.events.select_related("by"),
+        "invoices": order.invoices.all(),
+        "shipments": order.shipments.all(),
+        "supplier_orders": order.supplier_orders.select_related("partner"),
+        "can_edit": request.user.has_perm(DOCUMENTS),
+        **extra,
+    }
+
+
+@login_required
+def order_detail(request, order_id: int):
+    order = _order(request, order_id)
+    return render(request, "sales/order_detail.html", _detail_context(request, order))
+
+
+def _form_querysets(user) -> dict:
+    return {
+        "partners": visible(Partner.objects.filter(status="active"), user),
+        "counterparties": visible(
+            Counterparty.objects.filter(status="active").select_related("partner"), user
+        ),
+        "agreements": queries.agreements_visible_to(user=user).exclude(status="closed"),
+        "contracts": queries.contracts_visible_to(user=user),
+    }
+
+
+def _lines_from(formset) -> list[services.LineIn]:
+    lines = []
+    for form in formset:
+        data = form.cleaned_data
+        if not data or data.get("product") is None:
+            continue
+        lines.append(
+            services.LineIn(
+                product=data["product"],
+                quantity=data.get("quantity") if data.get("quantity") is not None else 0,
+                price=data.get("price"),
+                discount_percent=data.get("discount_percent") or 0,
+            )
+        )
+    return lines
+
+
+def _line_errors(formset, error: DomainError) -> list[str]:
+    """The violations about lines, shown above the lines table."""
+    return [str(v.message) for v in error.violations if v.field and v.field.startswith("lines")]
+
+
+@login_required
+def order_form(request, order_id: int | None = None):
+    if not request.user.has_perm(DOCUMENTS):
+        return HttpResponseForbidden()
+    order = _order(request, order_id) if order_id else None
+    if order is not None and order.is_posted:
+        messages.error(request, _("A posted order is changed only after unposting it."))
+        return redirect("sales:order_detail", order.pk)
+    products = Product.objects.filter(is_archived=False)
+    initial, lines_initial = {}, []
+    if order is not None:
+        initial = {
+            "version": order.version,
+            "partner": order.partner,
+            "counterparty": order.counterparty,
+            "agreement": order.agreement,
+            "contract": order.contract,
+            "date": order.date,
+            "delivery_date": order.delivery_date,
+            "comment": order.comment,
+        }
+        lines_initial = [
+            {
+                "product": line.product_id,
+                "quantity": line.quantity,
+                "price": line.price,
+                "discount_percent": line.discount_percent,
+            }
+            for line in order.lines.order_by("position", "id")
+        ]
+        products = Product.objects.filter(is_archived=False) | Product.objects.filter(
+            pk__in=[line["product"] for line in lines_initial]
+        )
+    else:
+        initial = {"date": datetime.date.today()}
+    form = OrderForm(request.POST or None, initial=initial, **_form_querysets(request.user))
+    formset = LineFormSet(
+        request.POST or None,
+        initial=lines_initial,
+        prefix="lines",
+        form_kwargs={"products": products.order_by("name")},
+    )
+    line_errors: list[str] = []
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = dict(form.cleaned_data)
+        lines = _lines_from(formset)
+        try:
+            if order is None:
+                order = services.order_create(
+                    partner=data["partner"],
+                    counterparty=data["counterparty"],
+                    agreement=data["agreement"],
+                    contract=data["contract"],
+                    date=data["date"],
+                    delivery_date=data["delivery_date"],
+                    comment=data["comment"],
+                    lines=lines,
+                    by=request.user,
+                )
+            else:
+                changes = {
+                    k: data[k] for k in ("counterparty", "agreement", "contract", "date", "comment")
+                }
+                if data["delivery_date"]:
+                    changes["delivery_date"] = data["delivery_date"]
+                order = services.order_update(
+                    order=order,
+                    expected_version=data["version"],
+                    by=request.user,
+                    lines=lines,
+                    **changes,
+                )
+        except DomainError as error:
+            form_errors_from(form, error)
+            line_errors = _line_errors(formset, error)
+        else:
+            messages.success(request, _("Order %(number)s is saved.") % {"number": order.number})
+            return redirect("sales:order_detail", order.pk)
+    return render(
+        request,
+        "sales/order_form.html",
+        {"form": form, "formset": formset, "order": order, "line_errors": line_errors},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def order_post(request, order_id: int):
+    order = _order(request, order_id)
+    try:
+        services.order_post(order=order, by=request.user)
+    except DomainError as error:
+        order = _order(request, order_id)
+        context = _detail_context(request, order, violations=error.violations)
+        return render(request, "sales/order_detail.html", context, status=error.status)
+    messages.success(request, _("Order %(number)s is posted.") % {"number": order.number})
+    return redirect("sales:order_detail", order.pk)
+
+
+def _command(request, order_id: int, command, success: str):
+    """Run a one-button command on an order and come back to it with its result."""
+    order = _order(request, order_id)
+    try:
+        command(order)
+    except DomainError as error:
+        for violation in error.violations:
+            messages.error(request, str(violation.message))
+    else:
+        messages.success(request, success)
+    return redirect("sales:order_detail", order.pk)
+
+
+@login_required
+@require_POST
+def order_unpost(request, order_id: int):
+    form = UnpostForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _command(
+        request,
+        order_id,
+        lambda order: services.order_unpost(order=order, by=request.user, reason=reason),
+        _("The order is a draft again."),
+    )
+
+
+@login_required
+@require_POST
+def order_refill(request, order_id: int):
+    return _command(
+        request,
+        order_id,
+        lambda order: services.order_refill_from_agreement(
+            order=order, expected_version=order.version, by=request.user
+        ),
+        _("Prices, payment schedule and tax regime are taken from the agreement."),
+    )
+
+
+@login_required
+@require_POST
+def order_invoice(request, order_id: int):
+    return _command(
+        request,
+        order_id,
+        lambda order: services.invoice_create(order=order, by=request.user),
+        _("The invoice is made."),
+    )
+
+
+@login_required
+@require_POST
+def order_ship(request, order_id: int):
+    return _command(
+        request,
+        order_id,
+        lambda order: services.shipment_create(order=order, by=request.user),
+        _("Everything left is shipped."),
+    )
