@@ -21,7 +21,7 @@ def expect(actor, **statuses):
 @pytest.mark.parametrize(
     "actor, status",
     [("owner", 200), ("colleague", 404), ("outsider", 404), ("head", 200), ("admin", 200),
-     ("claims", 404), ("portal", 404), (None, 401)],
+     ("claims", 404), ("portal", 403), (None, 401)],
 )  # fmt: skip
 def test_order_detail_permissions(api_as, order, actor, status):
     response = api_as(actor).get(f"/api/v1/orders/{order.pk}")
@@ -34,7 +34,7 @@ def test_order_detail_permissions(api_as, order, actor, status):
 @pytest.mark.parametrize(
     "actor, count",
     [("owner", 1), ("colleague", 0), ("outsider", 0), ("head", 1), ("admin", 1),
-     ("claims", 0), ("portal", 0)],
+     ("claims", 0)],
 )  # fmt: skip
 def test_order_list_follows_the_partners_visibility(api_as, order, actor, count):
     body = api_as(actor).get("/api/v1/orders").json()
@@ -74,7 +74,7 @@ def test_order_create_permissions(
 
 @pytest.mark.parametrize(
     "actor, status",
-    [("owner", 200), ("head", 200), ("colleague", 404), ("outsider", 404), ("portal", 404),
+    [("owner", 200), ("head", 200), ("colleague", 404), ("outsider", 404), ("portal", 403),
      (None, 401)],
 )  # fmt: skip
 def test_order_post_permissions(api_as, order, actor, status):
@@ -147,7 +147,7 @@ def test_negative_quantity_is_422_with_the_code_and_nothing_written(
 @pytest.mark.parametrize(
     "actor, status",
     [("owner", 403), ("colleague", 403), ("claims", 403), ("head", 200), ("admin", 200),
-     ("portal", 404), (None, 401)],
+     ("portal", 403), (None, 401)],
 )  # fmt: skip
 def test_approve_permissions(api_as, base_price_type, actor, status):
     agreement = services.agreement_create(
@@ -263,7 +263,7 @@ def test_invoice_shipment_and_payment_through_the_api(api_as, order):
 
 
 @pytest.mark.parametrize(
-    "actor, status", [("admin", 200), ("head", 403), ("owner", 403), ("portal", 404)]
+    "actor, status", [("admin", 200), ("head", 403), ("owner", 403), ("portal", 403)]
 )
 def test_company_requisites_are_changed_by_administrators(api_as, db, actor, status):
     client = api_as(actor)
