@@ -10,6 +10,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -92,6 +93,10 @@ def install_problem_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(RequestDataTooBig)
     def too_big(request, exc):
         return problem(api, request, 413, _("Request body too large"))
+
+    @api.exception_handler(MultiPartParserError)
+    def multipart_unreadable(request, exc):
+        return problem(api, request, 400, _("The request body cannot be read"), str(exc))
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):

@@ -1,0 +1,352 @@
+"""Partner pages: the list (with export), the card with its tabs, create, edit, archive."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from ladoga.accounts.queries import colleagues_visible_to
+from ladoga.core.errors import DomainError
+from ladoga.core.exports import Column, export_response
+from ladoga.web.forms import form_errors_from
+
+from .. import queries, services
+from ..cards import partner_card_tabs
+from ..forms import PartnerForm
+from ..models import (
+    BankAccount,
+    ContactInfo,
+    Counterparty,
+    PartnerKind,
+    PartnerRole,
+    PartnerStatus,
+    PropertyAppliesTo,
+)
+from ..models.counterparty import FLAGGED_REGISTRY_STATUSES
+from ._common import int_or_none, local_time, partner_or_404, require
+
+PAGE_SIZE = 25
+SORTS = {
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "created": ("created_at", "id"),
+    "-created": ("-created_at", "-id"),
+    "manager": ("manager__last_name", "manager__username", "name", "id"),
+}
+TABS = [
+    ("requisites", gettext_lazy("Requisites")),
+    ("contacts", gettext_lazy("Contact persons")),
+    ("contact-info", gettext_lazy("Contact information")),
+    ("relations", gettext_lazy("Relations")),
+    ("properties", gettext_lazy("Properties")),
+    ("history", gettext_lazy("History")),
+]
+
+
+def _list_prefetch(queryset):
+    return queryset.prefetch_related(
+        Prefetch(
+            "counterparties",
+            queryset=Counterparty.objects.filter(status=PartnerStatus.ACTIVE).only(
+                "id", "partner_id", "inn", "kpp", "registry_status"
+            ),
+            to_attr="active_counterparties",
+        ),
+        Prefetch(
+            "contact_info",
+            queryset=ContactInfo.objects.filter(
+                counterparty=None, contact=None, kind__in=["phone", "email"]
+            ).only("id", "partner_id", "kind", "value", "is_primary"),
+            to_attr="channels",
+        ),
+    )
+
+
+def _values_of(partner, kind: str) -> list[str]:
+    return [i.value for i in partner.channels if i.kind == kind]
+
+
+EXPORT_COLUMNS = [
+    Column(gettext_lazy("ID"), "pk"),
+    Column(gettext_lazy("Name"), "name"),
+    Column(gettext_lazy("Kind"), "get_kind_display"),
+    Column(
+        gettext_lazy("Roles"),
+        lambda p: [str(PartnerRole(r).label) for r in p.roles],
+    ),
+    Column(gettext_lazy("INN"), lambda p: [c.inn for c in p.active_counterparties if c.inn]),
+    Column(gettext_lazy("Phone"), lambda p: _values_of(p, "phone")),
+    Column(gettext_lazy("E-mail"), lambda p: _values_of(p, "email")),
+    Column(gettext_lazy("Responsible manager"), lambda p: p.manager and str(p.manager)),
+    Column(gettext_lazy("Group"), "group"),
+    Column(gettext_lazy("Segments"), lambda p: [s.name for s in p.segments.all()]),
+    Column(gettext_lazy("Status"), "get_status_display"),
+    Column(gettext_lazy("Created"), "created_at"),
+]
+
+
+def _filters(request) -> dict:
+    params = request.GET
+    role = params.get("role", "")
+    status = params.get("status", PartnerStatus.ACTIVE)
+    return {
+        "q": params.get("q", "").strip()[:200],
+        "role": role if role in PartnerRole.values else "",
+        "segment": int_or_none(params.get("segment")),
+        "manager": request.user.pk
+        if params.get("manager") == "me"
+        else int_or_none(params.get("manager")),
+        "status": status if status in PartnerStatus.values else "",
+        "group": int_or_none(params.get("group")),
+    }
+
+
+def _property_specs(request) -> list[str]:
+    specs = [s for s in request.GET.getlist("property") if s]
+    prop, value = int_or_none(request.GET.get("prop")), request.GET.get("prop_value", "").strip()
+    if prop and value:
+        specs.append(f"{prop}:{value}")
+    return specs
+
+
+@login_required
+@local_time
+def partner_list(request):
+    filters = _filters(request)
+    specs = _property_specs(request)
+    sort = request.GET.get("sort", "name")
+    sort = sort if sort in SORTS else "name"
+    found = queries.partners_visible_to(user=request.user)
+    error = None
+    try:
+        found = queries.partners_filter(found, properties=specs, **filters)
+    except DomainError as problem:
+        error, found = problem.detail, found.none()
+    found = _list_prefetch(found.order_by(*SORTS[sort]))
+    if request.GET.get("format"):
+        try:
+            return export_response(
+                request,
+                rows=found.prefetch_related("segments"),
+                columns=EXPORT_COLUMNS,
+                filename="partners",
+                title=_("Partners"),
+            )
+        except DomainError as problem:
+            error = problem.detail
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    export_query = query.copy()
+    export_query.pop("format", None)
+    filtered = any(v for k, v in filters.items() if k != "status") or bool(specs)
+    return render(
+        request,
+        "partners/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "manager_param": request.GET.get("manager", ""),
+            "status_param": request.GET.get("status", PartnerStatus.ACTIVE),
+            "prop": int_or_none(request.GET.get("prop")),
+            "prop_value": request.GET.get("prop_value", ""),
+            "sort": sort,
+            "sorts": [
+                ("name", _("Name A–Z")),
+                ("-name", _("Name Z–A")),
+                ("-created", _("Newest first")),
+                ("created", _("Oldest first")),
+                ("manager", _("Manager")),
+            ],
+            "query": query.urlencode(),
+            "export_query": export_query.urlencode(),
+            "filtered": filtered,
+            "error": error,
+            "roles": PartnerRole.choices,
+            "statuses": PartnerStatus.choices,
+            "segments": queries.segments_all(),
+            "groups": queries.groups_all(),
+            "managers": colleagues_visible_to(user=request.user).order_by(
+                "last_name", "first_name"
+            ),
+            "properties": queries.property_definitions_all().filter(
+                applies_to=PropertyAppliesTo.PARTNER
+            ),
+        },
+        status=400 if error else 200,
+    )
+
+
+def _tab_context(request, partner, tab: str) -> dict:
+    """What one tab of the card shows, read in a fixed number of queries."""
+    if tab == "requisites":
+        counterparties = list(
+            partner.counterparties.order_by("status", "short_name", "id").prefetch_related(
+                Prefetch("bank_accounts", queryset=BankAccount.objects.order_by("-is_primary"))
+            )
+        )
+        return {"counterparties": counterparties}
+    if tab == "contacts":
+        contacts = partner.contacts.order_by("status", "last_name", "first_name", "id")
+        return {
+            "contacts": contacts.prefetch_related(
+                Prefetch(
+                    "contact_info",
+                    queryset=ContactInfo.objects.filter(kind__in=["phone", "email"]),
+                    to_attr="channels",
+                )
+            )
+        }
+    if tab == "relations":
+        from .relations import relation_context
+
+        return relation_context(request, partner)
+    if tab == "properties":
+        from .records import properties_context
+
+        return properties_context(partner, PropertyAppliesTo.PARTNER)
+    return {}
+
+
+@login_required
+@local_time
+def partner_detail(request, pk: int):
+    partner = partner_or_404(request, pk, queries.partner_detail_queryset(user=request.user))
+    extra_tabs = partner_card_tabs(partner.pk)
+    keys = [key for key, _title in TABS] + [tab.key for tab, _url in extra_tabs]
+    tab = request.GET.get("tab", "requisites")
+    if tab not in keys:
+        raise Http404
+    flagged = list(
+        partner.counterparties.filter(
+            status=PartnerStatus.ACTIVE, registry_status__in=FLAGGED_REGISTRY_STATUSES
+        ).only("id", "short_name", "registry_status")
+    )
+    context = {
+        "partner": partner,
+        "tab": tab,
+        "tabs": TABS,
+        "extra_tabs": extra_tabs,
+        "flagged": flagged,
+        "can_change": request.user.has_perm("partners.change_partner"),
+        **_tab_context(request, partner, tab),
+    }
+    return render(request, "partners/detail.html", context)
+
+
+def _partner_form_initial(partner) -> dict:
+    return {
+        "version": partner.version,
+        "name": partner.name,
+        "kind": partner.kind,
+        "roles": partner.roles,
+        "is_potential_client": partner.is_potential_client,
+        "manager": partner.manager_id,
+        "group": partner.group_id,
+        "segments": [s.pk for s in partner.segments.all()],
+        "comment": partner.comment,
+    }
+
+
+def _partner_fields(data: dict, user) -> dict:
+    data = dict(data)
+    data.pop("version", None)
+    data["roles"] = data.get("roles") or []
+    data["manager"] = data.get("manager") or user
+    data["segments"] = list(data.get("segments") or [])
+    return data
+
+
+@login_required
+def partner_create(request):
+    require(request, "partners.add_partner")
+    form = PartnerForm(
+        request.POST or None,
+        user=request.user,
+        initial={"kind": PartnerKind.COMPANY, "roles": [PartnerRole.CLIENT]},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            partner = services.partner_create(
+                by=request.user, **_partner_fields(form.cleaned_data, request.user)
+            )
+        except DomainError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, _("Partner %(name)s is created.") % {"name": partner.name})
+            return redirect("partners:detail", pk=partner.pk)
+    return render(
+        request,
+        "partners/partner_form.html",
+        {"form": form, "partner": None},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def partner_edit(request, pk: int):
+    require(request, "partners.change_partner")
+    partner = partner_or_404(request, pk)
+    form = PartnerForm(
+        request.POST or None, user=request.user, initial=_partner_form_initial(partner)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = _partner_fields(form.cleaned_data, request.user)
+        try:
+            services.partner_update(
+                partner=partner,
+                expected_version=form.cleaned_data.get("version"),
+                by=request.user,
+                **data,
+            )
+        except DomainError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, _("The partner is saved."))
+            return redirect("partners:detail", pk=partner.pk)
+    return render(
+        request,
+        "partners/partner_form.html",
+        {"form": form, "partner": partner},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def partner_archive(request, pk: int):
+    """GET asks for confirmation; POST archives."""
+    require(request, "partners.change_partner")
+    partner = partner_or_404(request, pk)
+    if request.method == "POST":
+        try:
+            services.partner_archive(
+                partner=partner,
+                expected_version=int_or_none(request.POST.get("version")),
+                by=request.user,
+            )
+        except DomainError as error:
+            messages.error(request, error.detail)
+        else:
+            messages.success(request, _("Partner %(name)s is archived.") % {"name": partner.name})
+        return redirect("partners:detail", pk=partner.pk)
+    return render(request, "partners/archive_confirm.html", {"partner": partner})
+
+
+@login_required
+@require_POST
+def partner_restore(request, pk: int):
+    require(request, "partners.change_partner")
+    partner = partner_or_404(request, pk)
+    try:
+        services.partner_restore(partner=partner, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(request, _("Partner %(name)s is active again.") % {"name": partner.name})
+    return redirect(reverse("partners:detail", args=[partner.pk]))
