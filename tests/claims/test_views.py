@@ -68,7 +68,7 @@ def test_list_export_csv(browser_as, claim_factory, partner):
     claim_factory(partner, essence="=cmd|' /C calc'!A0")
     response = browser_as("owner").get("/claims/", {"format": "csv"})
     assert response.status_code == 200
-    assert "'=cmd" in response.content.decode("utf-8-sig")
+    assert "'=cmd" in response.getvalue().decode("utf-8-sig")
 
 
 def test_register_a_claim_through_the_form(browser_as, partner, reasons, departments):

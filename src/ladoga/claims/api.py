@@ -16,9 +16,10 @@ from ladoga.accounts.models import Department, User
 from ladoga.accounts.queries import colleagues_visible_to
 from ladoga.core.api import expected_version, with_etag
 from ladoga.core.errors import ValidationFailed, Violation
+from ladoga.core.exports import table_response
 from ladoga.partners.models import Counterparty, Partner
 
-from . import exports, links, queries, reports, services
+from . import links, queries, reports, services
 from .errors import ClaimsCode
 from .models import Claim
 from .plan import plan_task_add
@@ -481,9 +482,7 @@ def _report(request: HttpRequest, name: str, filters: ReportFilters):
     report = reports.REPORTS[name](user=user, **params)
     if fmt != "json":
         headers, rows = report.table()
-        return report, exports.export_response(
-            name=name, title=name, headers=headers, rows=rows, fmt=fmt
-        )
+        return report, table_response(name=name, title=name, headers=headers, rows=rows, fmt=fmt)
     return report, None
 
 

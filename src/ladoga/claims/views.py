@@ -12,10 +12,11 @@ from django.views.decorators.http import require_POST
 
 from ladoga.accounts import access
 from ladoga.core.errors import DomainError
+from ladoga.core.exports import table_response
 from ladoga.core.services import attachment_add, attachments_of
 from ladoga.web.forms import form_errors_from
 
-from . import charts, exports, integrations, links, queries, reports, services
+from . import charts, integrations, links, queries, reports, services
 from .forms import (
     ClaimFilterForm,
     ClaimForm,
@@ -107,7 +108,7 @@ def claim_list(request):
             for c in claims.iterator(chunk_size=2000)
         ]
         try:
-            return exports.export_response(
+            return table_response(
                 name="claims", title=_("Claims"), headers=headers, rows=rows, fmt=export
             )
         except DomainError as error:
@@ -466,7 +467,7 @@ def _report_page(request, name: str):
     if export and not form.errors:
         headers, rows = report.table()
         try:
-            return exports.export_response(
+            return table_response(
                 name=name, title=str(title), headers=headers, rows=rows, fmt=export
             )
         except DomainError as error:

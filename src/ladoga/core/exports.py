@@ -210,3 +210,12 @@ def export_response(
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def table_response(*, name: str, title: str, headers: Sequence, rows: Iterable[Sequence], fmt: str):
+    """A download of a report's table (a header row and rows of values) as csv or xlsx."""
+    columns = [
+        Column(str(header), lambda row, index=index: row[index])
+        for index, header in enumerate(headers)
+    ]
+    return export_response(rows=rows, columns=columns, filename=name, title=title, fmt=fmt)
