@@ -40,4 +40,3 @@ class ClaimsCode(StrEnum):
     TASK_ASSIGNEE_INVALID = "claim_task_assignee_invalid"
     INTERACTION_UNKNOWN = "claim_interaction_unknown"
     REPORT_PERIOD_INVALID = "claim_report_period_invalid"
-    REPORT_FORMAT_UNKNOWN = "claim_report_format_unknown"
