@@ -89,7 +89,9 @@ class ApiClient:
         )
 
     def get(self, path, data=None, **kwargs):
-        return self.client.get(path, data=data, headers={**self.headers, **kwargs.pop("headers", {})})
+        return self.client.get(
+            path, data=data, headers={**self.headers, **kwargs.pop("headers", {})}
+        )
 
     def post(self, path, data=None, **kwargs):
         return self._call("post", path, data, **kwargs)

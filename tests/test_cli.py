@@ -15,13 +15,12 @@ def cli_env(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("LADOGA_")}
     env["LADOGA_HOME"] = str(tmp_path / "home")
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests in this process
     return env
 
 
 def ladoga(env, *args, check=False):
-    result = subprocess.run(
-        [*LADOGA, *args], env=env, capture_output=True, text=True, timeout=120
-    )
+    result = subprocess.run([*LADOGA, *args], env=env, capture_output=True, text=True, timeout=120)
     if check:
         assert result.returncode == 0, result.stderr
     return result
@@ -31,8 +30,17 @@ def test_user_and_token_creation_through_the_cli(cli_env, tmp_path):
     ladoga(cli_env, "migrate", "--verbosity", "0", check=True)
 
     created = ladoga(
-        cli_env, "user", "create", "anna", "--role", "head", "--department", "Moscow",
-        "--password", "a long enough password", check=True,
+        cli_env,
+        "user",
+        "create",
+        "anna",
+        "--role",
+        "head",
+        "--department",
+        "Moscow",
+        "--password",
+        "a long enough password",
+        check=True,
     )
     assert "anna" in created.stdout
     token = ladoga(cli_env, "token", "create", "anna", check=True).stdout

@@ -8,7 +8,11 @@ def test_postgresql_url():
 
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert (db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"]) == (
-        "crm", "s@cret", "db.local", "6432", "ladoga"
+        "crm",
+        "s@cret",
+        "db.local",
+        "6432",
+        "ladoga",
     )
     assert db["OPTIONS"] == {"sslmode": "require"}
 

@@ -6,7 +6,13 @@ from ladoga.accounts.api import auth_router
 from ladoga.accounts.api import router as accounts_router
 from ladoga.accounts.attachments import router as files_router
 from ladoga.accounts.auth import api_auth
+from ladoga.claims.api import router as claims_router
 from ladoga.core.api import install_problem_handlers
+from ladoga.deals.api import router as deals_router
+from ladoga.interactions import api as interactions_api
+from ladoga.partners.api import router as partners_router
+from ladoga.partners.exchange_api import router as partners_exchange_router
+from ladoga.sales.api import router as sales_router
 
 api = NinjaAPI(
     title="Ladoga API",
@@ -27,3 +33,12 @@ install_problem_handlers(api)
 api.add_router("/auth", auth_router)
 api.add_router("/", accounts_router)
 api.add_router("/files", files_router)
+# Before the partners router: its /contacts/{contact_id} would otherwise take /contacts/vcard.
+api.add_router("/", partners_exchange_router)
+api.add_router("/", partners_router)
+api.add_router("/interactions", interactions_api.router)
+api.add_router("/tasks", interactions_api.tasks_router)
+api.add_router("/notifications", interactions_api.notifications_router)
+api.add_router("/", claims_router)
+api.add_router("/", sales_router)
+api.add_router("/", deals_router)

@@ -63,27 +63,31 @@ def cmd_demo(args) -> int:
 
 
 def cmd_user_create(args) -> int:
+    from django.db import transaction
+
     from ladoga.accounts.models import Department
     from ladoga.accounts.services import department_create, user_create
     from ladoga.core.errors import DomainError
 
     department = None
     try:
-        if args.department:
-            department = Department.objects.filter(name__iexact=args.department).first()
-            if department is None:
-                department = department_create(name=args.department)
-        user = user_create(
-            username=args.username,
-            role=args.role,
-            password=args.password,
-            email=args.email or "",
-            department=department,
-        )
-        if args.partner is not None:
-            from ladoga.accounts.services import user_portal_partner_bind
+        # All or nothing: a portal user whose partner cannot be bound is not created.
+        with transaction.atomic():
+            if args.department:
+                department = Department.objects.filter(name__iexact=args.department).first()
+                if department is None:
+                    department = department_create(name=args.department)
+            user = user_create(
+                username=args.username,
+                role=args.role,
+                password=args.password,
+                email=args.email or "",
+                department=department,
+            )
+            if args.partner is not None:
+                from ladoga.accounts.services import user_portal_partner_bind
 
-            user_portal_partner_bind(user=user, partner_id=args.partner)
+                user_portal_partner_bind(user=user, partner_id=args.partner)
     except DomainError as error:
         return _fail(error.detail)
     print(f"User {user.username} ({user.get_role_display()}) created.")
@@ -107,6 +111,12 @@ def cmd_worker(args) -> int:
 
     call_command("run_huey", workers=args.workers, worker_type="thread")
     return 0
+
+
+def cmd_import_partners(args) -> int:
+    from ladoga.partners.exchange.commands import import_partners
+
+    return import_partners(args)
 
 
 def cmd_backup(args) -> int:
@@ -187,6 +197,25 @@ def parser() -> argparse.ArgumentParser:
     worker = commands.add_parser("worker", help="run background tasks and the scheduler")
     worker.add_argument("--workers", type=int, default=2)
     worker.set_defaults(handler=cmd_worker)
+
+    imports = commands.add_parser("import", help="import data from a file").add_subparsers(
+        dest="import_command", required=True, metavar="WHAT"
+    )
+    import_partners = imports.add_parser(
+        "partners", help="import partners from CSV or XLSX, with the duplicate check"
+    )
+    import_partners.add_argument("file")
+    import_partners.add_argument("--dry-run", action="store_true", help="write nothing")
+    import_partners.add_argument(
+        "--skip-invalid", action="store_true", help="import the valid rows when some have errors"
+    )
+    import_partners.add_argument("--encoding", default="utf-8", choices=["utf-8", "cp1251"])
+    import_partners.add_argument("--user", help="act as this user (default: the first admin)")
+    import_partners.add_argument(
+        "--map", action="append", default=[], metavar="COLUMN=FIELD", help="map a column to a field"
+    )
+    import_partners.add_argument("--quiet", action="store_true", help="no progress bar")
+    import_partners.set_defaults(handler=cmd_import_partners)
 
     backup = commands.add_parser("backup", help="write the database and files to FILE")
     backup.add_argument("file")

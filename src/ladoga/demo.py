@@ -11,19 +11,62 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from tqdm import tqdm
 
 from ladoga.accounts.models import Department, User
 from ladoga.accounts.roles import Role
 from ladoga.accounts.services import department_create, department_head_set, user_create
+from ladoga.claims.demo import demo_claims
+from ladoga.deals.demo import demo_deals
+from ladoga.interactions.demo import demo_interactions
+from ladoga.partners.demo import demo_partners
+from ladoga.portal.demo import demo_portal
+from ladoga.sales.demo import demo_sales
 
 DEMO_ADMIN = "admin"
-FIRST_NAMES = ["Анна", "Борис", "Вера", "Глеб", "Дарья", "Егор", "Жанна", "Илья", "Ксения",
-               "Лев", "Мария", "Никита", "Ольга", "Павел", "Раиса", "Семён", "Татьяна", "Фёдор"]
-LAST_NAMES = ["Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов",
-              "Михайлов", "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев"]
-DEPARTMENTS = ["Отдел продаж Москва", "Отдел продаж Санкт-Петербург", "Отдел по работе с претензиями"]
+FIRST_NAMES = [
+    "Анна",
+    "Борис",
+    "Вера",
+    "Глеб",
+    "Дарья",
+    "Егор",
+    "Жанна",
+    "Илья",
+    "Ксения",
+    "Лев",
+    "Мария",
+    "Никита",
+    "Ольга",
+    "Павел",
+    "Раиса",
+    "Семён",
+    "Татьяна",
+    "Фёдор",
+]
+LAST_NAMES = [
+    "Иванов",
+    "Смирнов",
+    "Кузнецов",
+    "Попов",
+    "Васильев",
+    "Петров",
+    "Соколов",
+    "Михайлов",
+    "Новиков",
+    "Фёдоров",
+    "Морозов",
+    "Волков",
+    "Алексеев",
+    "Лебедев",
+]
+DEPARTMENTS = [
+    "Отдел продаж Москва",
+    "Отдел продаж Санкт-Петербург",
+    "Отдел по работе с претензиями",
+]
 
 
 @dataclass
@@ -56,33 +99,53 @@ def _last_first(rng: random.Random) -> tuple[str, str]:
 
 
 def demo_people(ctx: DemoContext) -> None:
-    """Departments with a head and managers each, a claims officer and the administrator."""
+    """Departments with a head and managers each, a claims officer and the administrator.
+
+    Everyone signs in with the administrator's password. The team grows slowly with the
+    size (a company with 100,000 partners still has dozens of managers, not thousands), and
+    the password is hashed once, not once per person.
+    """
     password = secrets.token_urlsafe(12)
-    user_create(username=DEMO_ADMIN, role=Role.ADMIN, password=password,
-                first_name="Администратор", language="ru")
-    path = _password_path()
-    path.touch(mode=0o600)
-    path.write_text(password)
-    per_department = max(2, ctx.size // 25)
+    user_create(username=DEMO_ADMIN, role=Role.ADMIN, first_name="Администратор", language="ru")
+    per_department = min(12, max(2, ctx.size // 25))
     for d_index, name in enumerate(DEPARTMENTS):
         department = Department.objects.filter(name=name).first() or department_create(name=name)
         role = Role.CLAIMS if "претенз" in name else Role.MANAGER
         head_last, head_first = _last_first(ctx.rng)
-        head = user_create(username=f"head{d_index + 1}", role=Role.HEAD, password=password,
-                           first_name=head_first, last_name=head_last, department=department)
+        head = user_create(
+            username=f"head{d_index + 1}",
+            role=Role.HEAD,
+            first_name=head_first,
+            last_name=head_last,
+            department=department,
+        )
         department_head_set(department=department, head=head)
         ctx.users.setdefault(Role.HEAD, []).append(head)
         for m_index in range(per_department if role == Role.MANAGER else 1):
             last, first = _last_first(ctx.rng)
-            user = user_create(username=f"{role}{d_index + 1}{m_index + 1}", role=role,
-                               password=password, first_name=first, last_name=last,
-                               department=department)
+            user = user_create(
+                username=f"{role}{d_index + 1}{m_index + 1}",
+                role=role,
+                first_name=first,
+                last_name=last,
+                department=department,
+            )
             ctx.users.setdefault(role, []).append(user)
+    User.objects.update(password=make_password(password))
+    path = _password_path()
+    path.touch(mode=0o600)
+    path.write_text(password)
 
 
 # Later domains append their steps: (title, function). They run in this order.
 DEMO_STEPS: list[tuple[str, Callable[[DemoContext], None]]] = [
     ("people", demo_people),
+    ("partners", demo_partners),
+    ("interactions", demo_interactions),
+    ("sales", demo_sales),
+    ("deals", demo_deals),
+    ("claims", demo_claims),
+    ("portal", demo_portal),
 ]
 
 

@@ -10,11 +10,14 @@ LADOGA_REDIS_URL          when set, background tasks use Redis instead of SQLite
 LADOGA_EMAIL_URL          smtp://user:pass@host:port (smtp+tls:// or smtps:// for TLS)
 LADOGA_UPLOAD_MAX_MB      largest accepted upload (default 25)
 LADOGA_SECURE_PROXY       1 when a TLS-terminating proxy sits in front (HSTS, secure cookies)
+LADOGA_REGISTRY_URL       base URL of a DaData-compatible state-registry API (P11)
+LADOGA_REGISTRY_TOKEN     its API key; registry auto-fill is off while it is empty
 """
 
 import os
 import secrets
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -43,6 +46,9 @@ def database_from_url(url: str) -> dict:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": unquote(parts.path[1:] if parts.path.startswith("//") else parts.path)
             or ":memory:",
+            # Connections stay open between requests: opening one (and the PRAGMAs) costs
+            # more than the query of a typical API call.
+            "CONN_MAX_AGE": 600,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -93,6 +99,12 @@ ALLOWED_HOSTS = [
 _default_db = f"sqlite:///{HOME / 'ladoga.sqlite3'}"
 if TESTING:
     DATABASES = {"default": database_from_url(env("LADOGA_TEST_DATABASE_URL", "sqlite://"))}
+    if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        # A file, not memory: parallel connections then behave as in production (WAL,
+        # IMMEDIATE transactions, busy timeout) instead of failing on shared-cache locks.
+        DATABASES["default"]["TEST"] = {
+            "NAME": str(Path(tempfile.gettempdir()) / f"ladoga-test-{os.getpid()}.sqlite3")
+        }
 else:
     DATABASES = {"default": database_from_url(env("LADOGA_DATABASE_URL", _default_db))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -110,7 +122,13 @@ INSTALLED_APPS = [
     "ninja",
     "ladoga.core",
     "ladoga.accounts",
+    "ladoga.partners",
+    "ladoga.interactions",
+    "ladoga.sales",
+    "ladoga.deals",
+    "ladoga.claims",
     "ladoga.analytics",
+    "ladoga.portal",
     "ladoga.web",
 ]
 
@@ -124,6 +142,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ladoga.accounts.middleware.UserLanguageMiddleware",
+    "ladoga.portal.middleware.PortalBoundaryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -179,7 +198,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = HOME / "static"
+# Static files are served by WhiteNoise straight from the installed package (no collectstatic).
+STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
@@ -209,15 +229,15 @@ if env_bool("LADOGA_SECURE_PROXY"):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = False
     CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS if not h.startswith("[")]
-SILENCED_SYSTEM_CHECKS = [
-    # Without LADOGA_SECURE_PROXY Ladoga serves plain HTTP on a private address; TLS, HSTS and
-    # secure cookies are switched on together by LADOGA_SECURE_PROXY=1.
-    *(
-        []
-        if env_bool("LADOGA_SECURE_PROXY")
-        else ["security.W004", "security.W008", "security.W012", "security.W016"]
-    ),
-]
+SILENCED_SYSTEM_CHECKS = (
+    # HSTS preload is a promise to browsers that is slow to take back: the operator opts in
+    # on the proxy, not Ladoga.
+    ["security.W021"]
+    if env_bool("LADOGA_SECURE_PROXY")
+    # Without LADOGA_SECURE_PROXY Ladoga serves plain HTTP on a private address; TLS, HSTS
+    # and secure cookies are switched on together by LADOGA_SECURE_PROXY=1.
+    else ["security.W004", "security.W008", "security.W012", "security.W016"]
+)
 
 
 def _email_settings(url: str) -> dict:
@@ -241,7 +261,12 @@ DEFAULT_FROM_EMAIL = env("LADOGA_FROM_EMAIL", "ladoga@localhost")
 
 REDIS_URL = env("LADOGA_REDIS_URL")
 if REDIS_URL:
-    HUEY = {"huey_class": "huey.RedisHuey", "name": "ladoga", "url": REDIS_URL, "immediate": TESTING}
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": "ladoga",
+        "url": REDIS_URL,
+        "immediate": TESTING,
+    }
 else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
@@ -249,6 +274,11 @@ else:
         "filename": str(HOME / "tasks.sqlite3"),
         "immediate": TESTING,
     }
+
+# State registry (ЕГРЮЛ/ЕГРИП) auto-fill, P11: a DaData-compatible "findById/party" API.
+REGISTRY_URL = env("LADOGA_REGISTRY_URL", "https://suggestions.dadata.ru/suggestions/api/4_1/rs")
+REGISTRY_TOKEN = env("LADOGA_REGISTRY_TOKEN")
+REGISTRY_TIMEOUT_SECONDS = float(env("LADOGA_REGISTRY_TIMEOUT", "10"))
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
@@ -258,5 +288,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"ladoga": {"level": "INFO"}},
+    "loggers": {
+        "ladoga": {"level": "INFO"},
+        # huey adds its own handler; without this every worker line would print twice
+        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

@@ -4,12 +4,23 @@ from django.urls import include, path
 from ladoga.accounts import urls as accounts_urls
 from ladoga.analytics import views as analytics_views
 from ladoga.api import api
+from ladoga.claims import urls as claims_urls
+from ladoga.deals import urls as deals_urls
+from ladoga.interactions import urls as interactions_urls
+from ladoga.portal import urls as portal_urls
+from ladoga.sales import urls as sales_urls
 from ladoga.web import views as web_views
 
 urlpatterns = [
     path("", analytics_views.dashboard, name="dashboard"),
     path("", include(accounts_urls)),
     path("soon/<slug:key>/", web_views.upcoming, name="upcoming"),
+    path("partners/", include("ladoga.partners.urls")),
+    path("interactions/", include(interactions_urls)),
+    path("claims/", include(claims_urls)),
+    path("deals/", include(deals_urls)),
+    path("portal/", include(portal_urls)),
+    path("sales/", include(sales_urls)),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

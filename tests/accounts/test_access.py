@@ -74,8 +74,10 @@ def test_extra_grant_widens_visibility(actors, memo, monkeypatch):
     monkeypatch.setitem(
         access._rules,
         Memo,
-        access.Rule(owner=rule.owner, also=lambda user: None if user.role != Role.CLAIMS
-                    else ~access.Q(pk__in=[])),
+        access.Rule(
+            owner=rule.owner,
+            also=lambda user: None if user.role != Role.CLAIMS else ~access.Q(pk__in=[]),
+        ),
     )
 
     assert access.can_see(memo, actors["claims"])
@@ -98,3 +100,16 @@ def test_visibility_is_one_query(actors, memo, django_assert_num_queries):
         list(access.visible(Memo, actors["head"]))
     with django_assert_num_queries(1):
         list(access.visible(Memo, actors["owner"]))
+
+
+def test_each_role_is_a_group_with_its_permissions(actors):
+    from django.contrib.auth.models import Group
+
+    admins = Group.objects.get(name="role:admin")
+    assert admins.permissions.filter(codename="add_user").exists()
+    assert (
+        not Group.objects.get(name="role:manager").permissions.filter(codename="add_user").exists()
+    )
+    assert list(actors["head"].groups.values_list("name", flat=True)) == ["role:head"]
+    assert actors["admin"].has_perm("accounts.add_user")
+    assert not actors["owner"].has_perm("accounts.add_user")

@@ -40,7 +40,9 @@ def test_login_redirects_only_to_own_site(actors):
 
 
 def test_wrong_password_shows_error_and_records_failure(actors):
-    response = Client(headers={"Accept-Language": "en"}).post("/login/", {"username": "owner", "password": "nope"})
+    response = Client(headers={"Accept-Language": "en"}).post(
+        "/login/", {"username": "owner", "password": "nope"}
+    )
 
     assert response.status_code == 400
     assert "The user name or password is wrong." in response.content.decode()

@@ -39,9 +39,7 @@ def test_obtain_token_with_password(api_as, actors):
 
 
 def test_obtain_token_with_wrong_password_is_refused_and_creates_nothing(api_as, actors):
-    response = api_as(None).post(
-        "/api/v1/auth/token", {"username": "owner", "password": "wrong"}
-    )
+    response = api_as(None).post("/api/v1/auth/token", {"username": "owner", "password": "wrong"})
 
     assert response.status_code == 422
     assert response.json()["errors"][0]["code"] == "credentials_invalid"

@@ -302,7 +302,8 @@ def test_exports_neutralise_formulas(api_as, claim_factory, partner, actors):
     csv_body = (
         api_as("owner")
         .get("/api/v1/reports/claims-structure", {"format": "csv"})
-        .getvalue().decode("utf-8-sig")
+        .getvalue()
+        .decode("utf-8-sig")
     )
     assert "'=HYPERLINK" in csv_body
     assert "\n=HYPERLINK" not in csv_body and ",=HYPERLINK" not in csv_body

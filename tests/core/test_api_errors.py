@@ -54,7 +54,10 @@ def test_patch_without_if_match_is_428_and_changes_nothing(api_as, actors):
 def test_patch_with_stale_version_is_412_and_changes_nothing(api_as, actors):
     client = api_as("owner")
     etag = client.get("/api/v1/me")["ETag"]
-    assert client.patch("/api/v1/me", {"last_name": "First"}, headers={"If-Match": etag}).status_code == 200
+    assert (
+        client.patch("/api/v1/me", {"last_name": "First"}, headers={"If-Match": etag}).status_code
+        == 200
+    )
 
     response = client.patch("/api/v1/me", {"last_name": "Second"}, headers={"If-Match": etag})
 
@@ -136,9 +139,7 @@ def test_oversized_body_is_413_before_it_is_read(api_as, settings, actors):
     client = api_as("owner")
     etag = client.get("/api/v1/me")["ETag"]
 
-    response = client.patch(
-        "/api/v1/me", {"first_name": "x" * 2000}, headers={"If-Match": etag}
-    )
+    response = client.patch("/api/v1/me", {"first_name": "x" * 2000}, headers={"If-Match": etag})
 
     assert response.status_code == 413
     assert response["Content-Type"] == PROBLEM
@@ -164,7 +165,8 @@ def test_session_writes_need_csrf(actors):
     client = Client(enforce_csrf_checks=True)
     client.force_login(actors["owner"])
 
-    response = client.patch("/api/v1/me", "{}", content_type="application/json",
-                            headers={"If-Match": '"1"'})
+    response = client.patch(
+        "/api/v1/me", "{}", content_type="application/json", headers={"If-Match": '"1"'}
+    )
 
     assert response.status_code in {401, 403}

@@ -28,8 +28,7 @@ def memo(owner):
 def upload(client, memo, name, content):
     return client.client.post(
         "/api/v1/files",
-        {"target": "testapp.memo", "target_id": memo.pk,
-         "file": SimpleUploadedFile(name, content)},
+        {"target": "testapp.memo", "target_id": memo.pk, "file": SimpleUploadedFile(name, content)},
         headers=client.headers,
     )
 
@@ -66,9 +65,7 @@ def test_type_is_read_from_content_not_name(api_as, memo, files_root):
 
 
 def test_pdf_named_txt_is_still_a_pdf(owner, memo):
-    attachment = attachment_add(
-        target=memo, upload=SimpleUploadedFile("notes.txt", PDF), by=owner
-    )
+    attachment = attachment_add(target=memo, upload=SimpleUploadedFile("notes.txt", PDF), by=owner)
     assert attachment.mime_type == "application/pdf"
 
 
@@ -86,7 +83,9 @@ def test_plain_text_and_csv_are_accepted(owner, memo):
     assert csv.mime_type == "text/csv"
 
 
-@pytest.mark.parametrize("name", ["../../etc/passwd.png", "a/../../b.png", "bad\x00.png", "..\\..\\x.png"])
+@pytest.mark.parametrize(
+    "name", ["../../etc/passwd.png", "a/../../b.png", "bad\x00.png", "..\\..\\x.png"]
+)
 def test_dangerous_names_are_refused(owner, memo, files_root, name):
     upload_file = SimpleUploadedFile("placeholder", PNG)
     upload_file._name = name  # as a client could send it, bypassing Django's own cleaning
@@ -104,8 +103,12 @@ def test_api_refuses_a_path_in_the_given_name(api_as, memo, files_root):
 
     response = client.client.post(
         "/api/v1/files",
-        {"target": "testapp.memo", "target_id": memo.pk, "name": "../../etc/cron.d/x.png",
-         "file": SimpleUploadedFile("x.png", PNG)},
+        {
+            "target": "testapp.memo",
+            "target_id": memo.pk,
+            "name": "../../etc/cron.d/x.png",
+            "file": SimpleUploadedFile("x.png", PNG),
+        },
         headers=client.headers,
     )
 
@@ -140,8 +143,14 @@ def test_empty_file_is_refused(owner, memo):
 
 @pytest.mark.parametrize(
     "actor, status",
-    [("owner", 200), ("head", 200), ("admin", 200), ("colleague", 404), ("outsider", 404),
-     ("portal", 404)],
+    [
+        ("owner", 200),
+        ("head", 200),
+        ("admin", 200),
+        ("colleague", 404),
+        ("outsider", 404),
+        ("portal", 404),
+    ],
 )
 def test_download_permissions(api_as, browser_as, owner, memo, actor, status):
     attachment = attachment_add(target=memo, upload=SimpleUploadedFile("a.pdf", PDF), by=owner)
@@ -172,8 +181,11 @@ def test_cannot_attach_to_invisible_record(api_as, memo, files_root):
 def test_cannot_attach_to_unregistered_model(api_as, owner):
     response = api_as("admin").client.post(
         "/api/v1/files",
-        {"target": "accounts.user", "target_id": owner.pk,
-         "file": SimpleUploadedFile("a.png", PNG)},
+        {
+            "target": "accounts.user",
+            "target_id": owner.pk,
+            "file": SimpleUploadedFile("a.png", PNG),
+        },
         headers=api_as("admin").headers,
     )
 
@@ -182,7 +194,9 @@ def test_cannot_attach_to_unregistered_model(api_as, owner):
 
 
 def test_list_and_delete(api_as, owner, memo, files_root, django_capture_on_commit_callbacks):
-    attachment_add(target=memo, upload=SimpleUploadedFile("a.pdf", io.BytesIO(PDF).read()), by=owner)
+    attachment_add(
+        target=memo, upload=SimpleUploadedFile("a.pdf", io.BytesIO(PDF).read()), by=owner
+    )
     client = api_as("owner")
 
     listed = client.get("/api/v1/files", {"target": "testapp.memo", "target_id": memo.pk}).json()

@@ -33,7 +33,7 @@ def test_login_page_follows_the_browsers_language(db, accept_language, button):
 
 
 def test_unfinished_sections_say_so(browser_as):
-    response = browser_as("owner").get("/soon/deals/")
+    response = browser_as("owner").get("/soon/loyalty/")
 
     assert response.status_code == 200
     assert "This section is being built" in response.content.decode()
@@ -49,7 +49,7 @@ def test_not_found_page_is_the_shells(browser_as):
     assert "web/ladoga.css" in page
 
 
-@pytest.mark.parametrize("path, section", [("/", "dashboard"), ("/soon/deals/", "deals")])
+@pytest.mark.parametrize("path, section", [("/", "dashboard"), ("/soon/loyalty/", "loyalty")])
 def test_menu_marks_exactly_one_section(browser_as, path, section):
     response = browser_as("owner").get(path)
 

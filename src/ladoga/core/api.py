@@ -110,7 +110,9 @@ def install_problem_handlers(api: NinjaAPI) -> None:
                 "msg": cause.msg,
             }
             errors = [{"code": "malformed_json", "message": detail, "position": cause.pos}]
-            return problem(api, request, 400, _("The request body is not valid JSON"), detail, errors)
+            return problem(
+                api, request, 400, _("The request body is not valid JSON"), detail, errors
+            )
         if cause is not None and exc.status_code == 400:
             return problem(api, request, 400, _("The request body cannot be read"), str(cause))
         return problem(api, request, exc.status_code, str(exc))

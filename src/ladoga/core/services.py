@@ -11,9 +11,7 @@ from .models import Attachment, stored_name_new
 
 
 @transaction.atomic
-def attachment_add(
-    *, target: models.Model, upload: UploadedFile, by, name: str = ""
-) -> Attachment:
+def attachment_add(*, target: models.Model, upload: UploadedFile, by, name: str = "") -> Attachment:
     """Attach an uploaded file to `target` after checking its name, size and real type.
 
     The caller has already checked that `by` may see `target`. The file is written under a
