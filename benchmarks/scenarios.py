@@ -58,9 +58,384 @@ def login_page(bench: "Bench") -> None:
         raise AssertionError("/login/ did not render the sign-in form")
 
 
+# --- Claims (C5) and the client portal (C4) ---------------------------------------------
+# The reports are timed over 100,000 claims: the first claims scenario tops the demo's
+# claims up once (ladoga.claims.demo.demo_claims_bulk, in a separate process, during the
+# untimed warm-up) and opens a session for the demo portal user "client".
+CLAIMS_TOTAL = 100_000
+_claims: dict = {}
+_CLAIMS_PREPARE = """
+import django, sys
+django.setup()
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from ladoga.accounts.models import User
+from ladoga.claims.demo import demo_claims_bulk
+from ladoga.claims.models import Claim
+from ladoga.portal.models import PortalAccount
+demo_claims_bulk(count=max(0, int(sys.argv[1]) - Claim.objects.count()))
+account = PortalAccount.objects.select_related("user").order_by("pk").first()
+session = SessionStore()
+session[SESSION_KEY] = str(account.user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = account.user.get_session_auth_hash()
+session.create()
+print("PORTAL", session.session_key, account.partner_id)
+"""
+
+
+def _claims_prepare(bench: "Bench") -> dict:
+    if not _claims:
+        import os
+        import subprocess
+        import sys
+
+        env = {k: v for k, v in os.environ.items() if not k.startswith("LADOGA_")}
+        env |= {
+            "LADOGA_HOME": str(bench.home),
+            "LADOGA_DATABASE_URL": bench.database_url,
+            "DJANGO_SETTINGS_MODULE": "ladoga.settings",
+        }
+        done = subprocess.run(
+            [sys.executable, "-c", _CLAIMS_PREPARE, str(CLAIMS_TOTAL)],
+            env=env, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if done.returncode != 0:
+            raise AssertionError(f"preparing 100,000 claims failed:\n{done.stderr}")
+        _marker, session, partner = done.stdout.split()[-3:]
+        _claims.update(session=session, partner=int(partner))
+        # The preparation may outlast the server's keep-alive: start a fresh connection.
+        bench._http.close()
+    return _claims
+
+
+def _period() -> tuple[str, str]:
+    """The reports' default period: the last twelve months, this one included."""
+    import datetime
+
+    today = datetime.date.today()
+    start = today.replace(day=1)
+    for _ in range(11):
+        start = (start - datetime.timedelta(days=1)).replace(day=1)
+    return start.isoformat(), today.isoformat()
+
+
+def _report(bench: "Bench", name: str, needle: bytes) -> None:
+    _claims_prepare(bench)
+    body = bench.get(f"/api/v1/reports/{name}", headers={"Authorization": f"Bearer {bench.token}"})
+    if needle not in body:
+        raise AssertionError(f"/api/v1/reports/{name} did not answer a report: {body[:200]!r}")
+
+
+def claims_dynamics(bench: "Bench") -> None:
+    _report(bench, "claims-dynamics", b'"totals"')
+
+
+def claims_dynamics_floor(bench: "Bench") -> Callable[[], object]:
+    """Claims open when the period starts, and registered and resolved per day and
+    department in it: the three GROUP BY queries the report needs."""
+    opening = bench.driver_query(
+        "SELECT culprit_department_id, COUNT(*) FROM claims_claim WHERE date < %s "
+        "AND (resolved_on IS NULL OR resolved_on >= %s) GROUP BY 1"
+    )
+    registered = bench.driver_query(
+        "SELECT date, culprit_department_id, COUNT(*) FROM claims_claim "
+        "WHERE date >= %s AND date <= %s GROUP BY 1, 2"
+    )
+    resolved = bench.driver_query(
+        "SELECT resolved_on, culprit_department_id, COUNT(*) FROM claims_claim "
+        "WHERE resolved_on >= %s AND resolved_on <= %s GROUP BY 1, 2"
+    )
+    start, end = _period()
+
+    def floor() -> object:
+        return opening(start, start), registered(start, end), resolved(start, end)
+
+    return floor
+
+
+def claims_satisfaction(bench: "Bench") -> None:
+    _report(bench, "claims-satisfaction", b'"satisfied_share"')
+
+
+def claims_satisfaction_floor(bench: "Bench") -> Callable[[], object]:
+    query = bench.driver_query(
+        "SELECT reason_id, SUM(CASE WHEN resolution = 'satisfied' THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN resolution = 'partly' THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN resolution = 'rejected' THEN 1 ELSE 0 END) FROM claims_claim "
+        "WHERE resolved_on >= %s AND resolved_on <= %s AND resolution <> '' GROUP BY 1"
+    )
+    start, end = _period()
+    return lambda: query(start, end)
+
+
+def claims_structure(bench: "Bench") -> None:
+    _report(bench, "claims-structure", b'"cells"')
+
+
+def claims_structure_floor(bench: "Bench") -> Callable[[], object]:
+    query = bench.driver_query(
+        "SELECT culprit_department_id, reason_id, COUNT(*) FROM claims_claim "
+        "WHERE date >= %s AND date <= %s GROUP BY 1, 2"
+    )
+    start, end = _period()
+    return lambda: query(start, end)
+
+
+def portal_claims(bench: "Bench") -> None:
+    prepared = _claims_prepare(bench)
+    body = bench.get("/portal/", headers={"Cookie": f"sessionid={prepared['session']}"})
+    if b'data-testid="portal-claims"' not in body:
+        raise AssertionError(f"/portal/ did not list the client's claims: {body[:200]!r}")
+
+
+def portal_claims_floor(bench: "Bench") -> Callable[[], object]:
+    """The session, the user and its partner, then one page of the partner's claims with
+    their public comment counts, and the count for the pager."""
+    prepared = _claims_prepare(bench)
+    session = bench.driver_query(
+        "SELECT session_data FROM django_session WHERE session_key = %s AND expire_date > %s"
+    )
+    account = bench.driver_query(
+        "SELECT u.*, a.partner_id FROM accounts_user u JOIN portal_portalaccount a "
+        "ON a.user_id = u.id WHERE u.id = (SELECT user_id FROM portal_portalaccount "
+        "WHERE partner_id = %s ORDER BY id LIMIT 1)"
+    )
+    page = bench.driver_query(
+        "SELECT c.id, c.number, c.date, c.status, c.resolution, c.essence, "
+        "(SELECT COUNT(*) FROM claims_claimcomment m WHERE m.claim_id = c.id AND m.is_public) "
+        "FROM claims_claim c WHERE c.partner_id = %s ORDER BY c.date DESC, c.id DESC LIMIT 20"
+    )
+    count = bench.driver_query("SELECT COUNT(*) FROM claims_claim WHERE partner_id = %s")
+    partner, key = prepared["partner"], prepared["session"]
+
+    def floor() -> object:
+        import datetime
+
+        return (
+            session(key, datetime.datetime.now(datetime.UTC).isoformat(" ")),
+            account(partner),
+            page(partner),
+            count(partner),
+        )
+
+    return floor
+
+
+# --- Deals (D3, D9, A1, kanban) ---------------------------------------------------------
+# Timed over the "Benchmark sale" kind: 200,000 deals with about a million stage moves, of
+# which 5,000 are open (ladoga manage deals_bench_data, in a separate process, during the
+# first scenario's untimed warm-up), plus a session for the demo administrator (the board
+# is a page, not an API call).
+# LADOGA_BENCH_DEALS makes a smaller dataset for a quick look.
+DEALS_TOTAL = int(__import__("os").environ.get("LADOGA_BENCH_DEALS", "200000"))
+DEALS_OPEN = min(5_000, DEALS_TOTAL // 10)
+_deals: dict = {}
+_DEALS_PREPARE = """
+import django, io, json, sys
+django.setup()
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.management import call_command
+from ladoga.accounts.models import User
+out = io.StringIO()
+call_command("deals_bench_data", "--deals", sys.argv[1], "--open", sys.argv[2], stdout=out)
+admin = User.objects.get(username="admin")
+session = SessionStore()
+session[SESSION_KEY] = str(admin.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = admin.get_session_auth_hash()
+session.create()
+print("DEALS", session.session_key, out.getvalue().strip())
+"""
+
+
+def _deals_prepare(bench: "Bench") -> dict:
+    if not _deals:
+        import json
+        import os
+        import subprocess
+        import sys
+
+        env = {k: v for k, v in os.environ.items() if not k.startswith("LADOGA_")}
+        env |= {
+            "LADOGA_HOME": str(bench.home),
+            "LADOGA_DATABASE_URL": bench.database_url,
+            "DJANGO_SETTINGS_MODULE": "ladoga.settings",
+        }
+        done = subprocess.run(
+            [sys.executable, "-c", _DEALS_PREPARE, str(DEALS_TOTAL), str(DEALS_OPEN)],
+            env=env, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if done.returncode != 0:
+            raise AssertionError(f"preparing the deals dataset failed:\n{done.stderr}")
+        line = next(x for x in done.stdout.splitlines() if x.startswith("DEALS "))
+        _marker, session, data = line.split(" ", 2)
+        _deals.update(json.loads(data), session=session, turn=0)
+        print(f"deals dataset: {data}", file=sys.stderr)
+        # The preparation may outlast the server's keep-alive: start a fresh connection.
+        bench._http.close()
+    return _deals
+
+
+def _post(bench: "Bench", path: str, body: dict, headers: dict) -> bytes:
+    import json
+
+    bench._http.request(
+        "POST", path, body=json.dumps(body), headers={"Content-Type": "application/json", **headers}
+    )
+    response = bench._http.getresponse()
+    answer = response.read()
+    if response.status != 200:
+        raise AssertionError(f"POST {path}: {response.status}: {answer[:300]!r}")
+    if response.will_close:
+        bench.reconnects += 1
+        bench._http.close()
+    return answer
+
+
+def deal_move(bench: "Bench") -> None:
+    """Move one deal back and forth between "client classified" and "needs": the guards of
+    the stage (an active agreement; contact persons), the history row, the reached stage
+    and the stage's task each time."""
+    data = _deals_prepare(bench)
+    stage = data["move_stages"][data["turn"] % 2]
+    data["turn"] += 1
+    body = _post(
+        bench,
+        f"/api/v1/deals/{data['move_deal']}/move",
+        {"stage": stage},
+        {"Authorization": f"Bearer {bench.token}"},
+    )
+    if f'"stage_id": {stage}'.encode() not in body:
+        raise AssertionError(f"the deal did not move: {body[:300]!r}")
+
+
+def deal_board(bench: "Bench") -> None:
+    data = _deals_prepare(bench)
+    body = bench.get(
+        f"/deals/board/{data['kind']}/", headers={"Cookie": f"sessionid={data['session']}"}
+    )
+    if body.count(b'data-testid="deal-card"') < 100:
+        raise AssertionError(f"the board showed too few cards: {body[:300]!r}")
+
+
+def deal_board_floor(bench: "Bench") -> Callable[[], object]:
+    """The open deals' count and amount per stage, then each open stage's first 30 cards
+    with their client and manager."""
+    data = _deals_prepare(bench)
+    totals = bench.driver_query(
+        "SELECT stage_id, COUNT(*), SUM(amount) FROM deals_deal "
+        "WHERE kind_id = %s AND status = 'in_progress' GROUP BY stage_id"
+    )
+    stages = [
+        row[0]
+        for row in bench.driver_query(
+            "SELECT id FROM deals_stage WHERE kind_id = %s AND outcome = 'open' ORDER BY position"
+        )(data["kind"])
+    ]
+    cards = bench.driver_query(
+        "SELECT d.id, d.name, d.amount, d.currency, d.expected_close_date, p.name, u.first_name, "
+        "u.last_name FROM deals_deal d JOIN partners_partner p ON p.id = d.partner_id "
+        "JOIN accounts_user u ON u.id = d.manager_id WHERE d.kind_id = %s "
+        "AND d.status = 'in_progress' AND d.stage_id = %s "
+        "ORDER BY d.expected_close_date, d.amount DESC, d.id LIMIT 30"
+    )
+    kind = data["kind"]
+    return lambda: (totals(kind), [cards(kind, stage) for stage in stages])
+
+
+FUNNEL_QUERY = "/api/v1/reports/funnel?kind={kind}&date_from=2000-01-01&date_to=2100-12-31"
+
+
+def deal_funnel(bench: "Bench") -> None:
+    data = _deals_prepare(bench)
+    body = bench.get(
+        FUNNEL_QUERY.format(kind=data["kind"]), headers={"Authorization": f"Bearer {bench.token}"}
+    )
+    if b'"reached"' not in body:
+        raise AssertionError(f"the funnel did not answer: {body[:300]!r}")
+
+
+def deal_funnel_floor(bench: "Bench") -> Callable[[], object]:
+    """The same figures in one hand-written query over the raw facts (the stages each deal
+    reached, and the deals): deals and amounts that reached each stage, and the losses per
+    stage and reason. The report reads running totals instead (deals/funnel.py), so it can
+    beat this floor; `deal_funnel_cells` compares it with the same totals read by hand."""
+    import datetime
+
+    data = _deals_prepare(bench)
+    query = bench.driver_query(
+        "SELECT 'reached', r.stage_id, NULL, COUNT(*), SUM(d.amount) FROM deals_stagereach r "
+        "JOIN deals_deal d ON d.id = r.deal_id WHERE d.kind_id = %s AND d.currency = 'RUB' "
+        "AND d.opened_on >= %s AND d.opened_on <= %s GROUP BY r.stage_id "
+        "UNION ALL "
+        "SELECT 'lost', d.lost_at_stage_id, d.loss_reason_id, COUNT(*), SUM(d.amount) "
+        "FROM deals_deal d WHERE d.kind_id = %s AND d.currency = 'RUB' AND d.opened_on >= %s "
+        "AND d.opened_on <= %s AND d.status = 'lost' GROUP BY d.lost_at_stage_id, d.loss_reason_id"
+    )
+    start, end = datetime.date(2000, 1, 1), datetime.date(2100, 12, 31)
+    kind = data["kind"]
+    return lambda: query(kind, start, end, kind, start, end)
+
+
+def deal_funnel_cells_floor(bench: "Bench") -> Callable[[], object]:
+    """The funnel's own query written by hand: one aggregate over the running totals."""
+    import datetime
+
+    data = _deals_prepare(bench)
+    query = bench.driver_query(
+        "SELECT measure, stage_id, reason_id, SUM(deals), SUM(amount) FROM deals_funnelcell "
+        "WHERE kind_id = %s AND currency = 'RUB' AND day >= %s AND day <= %s "
+        "GROUP BY measure, stage_id, reason_id"
+    )
+    start, end = datetime.date(2000, 1, 1), datetime.date(2100, 12, 31)
+    kind = data["kind"]
+    return lambda: query(kind, start, end)
+
+
 SCENARIOS: dict[str, Scenario] = {
     "api_me": Scenario(
         api_me, floor=api_me_floor, description="GET /api/v1/me with a bearer token"
     ),
     "login_page": Scenario(login_page, description="GET /login/, anonymous"),
+    "claims_dynamics": Scenario(
+        claims_dynamics,
+        floor=claims_dynamics_floor,
+        description="GET /api/v1/reports/claims-dynamics over 100,000 claims",
+    ),
+    "claims_satisfaction": Scenario(
+        claims_satisfaction,
+        floor=claims_satisfaction_floor,
+        description="GET /api/v1/reports/claims-satisfaction over 100,000 claims",
+    ),
+    "claims_structure": Scenario(
+        claims_structure,
+        floor=claims_structure_floor,
+        description="GET /api/v1/reports/claims-structure over 100,000 claims",
+    ),
+    "portal_claims": Scenario(
+        portal_claims,
+        floor=portal_claims_floor,
+        description="GET /portal/ (a client's claim list) with 100,000 claims in all",
+    ),
+    "deal_move": Scenario(
+        deal_move,
+        description="POST /api/v1/deals/{id}/move: guards, history, stage tasks (strict kind)",
+    ),
+    "deal_board": Scenario(
+        deal_board,
+        floor=deal_board_floor,
+        description="GET /deals/board/{kind}/: the pipeline of a kind with 5,000 open deals",
+    ),
+    "deal_funnel": Scenario(
+        deal_funnel,
+        floor=deal_funnel_floor,
+        description="GET /api/v1/reports/funnel over 200,000 deals and ~1,000,000 stage moves",
+    ),
+    "deal_funnel_cells": Scenario(
+        deal_funnel,
+        floor=deal_funnel_cells_floor,
+        description="the same funnel, its floor the same running totals read by hand",
+    ),
 }

@@ -1,0 +1,76 @@
+"""Deals in a real browser: the pipeline board under the strict CSP — a card dragged to a
+stage whose guard is not met comes back with the reason shown, a card that meets it stays
+moved; the deal card and the report charts render without a CSP violation."""
+
+import pytest
+from playwright.sync_api import expect
+
+from ladoga.deals import services
+from ladoga.deals.models import Deal
+from ladoga.deals.services import StageSpec
+from ladoga.partners.services import contact_create, partner_create
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def pipeline(anna):
+    kind = services.deal_kind_create(
+        name="E2E sale",
+        process_type="strict",
+        stages=[
+            StageSpec("first", "First", default_probability=10),
+            StageSpec("second", "Second", default_probability=50, guards=["deal_contacts_missing"]),
+            StageSpec("won", "Won", outcome="won", default_probability=100),
+            StageSpec("lost", "Lost", outcome="lost", default_probability=0),
+        ],
+    )
+    client = partner_create(name="Stroymontazh", manager=anna)
+    contact = contact_create(partner=client, last_name="Petrov")
+    bare = services.deal_create(name="No contacts", partner=client, kind=kind, by=anna)
+    ready = services.deal_create(
+        name="With contacts", partner=client, kind=kind, by=anna, contacts=[contact]
+    )
+    return kind, bare, ready
+
+
+def test_dragging_cards_on_the_board(session, pipeline):
+    kind, bare, ready = pipeline
+    session.sign_in()
+    page = session.page
+    session.goto(f"/deals/board/{kind.pk}/")
+    columns = page.get_by_test_id("board-column")
+    expect(columns).to_have_count(2)
+    first, second = columns.nth(0), columns.nth(1)
+
+    page.locator(f'[data-deal-id="{bare.pk}"]').drag_to(second)
+
+    expect(page.get_by_test_id("move-refused")).to_contain_text("Name at least one contact person")
+    expect(first.locator(f'[data-deal-id="{bare.pk}"]')).to_be_visible()
+    assert Deal.objects.get(pk=bare.pk).stage.code == "first"
+
+    page.locator(f'[data-deal-id="{ready.pk}"]').drag_to(second)
+
+    expect(second.locator(f'[data-deal-id="{ready.pk}"]')).to_be_visible()
+    expect(second.locator(f'[data-deal-id="{ready.pk}"].moved')).to_be_visible()
+    assert Deal.objects.get(pk=ready.pk).stage.code == "second"
+    assert session.problems() == []
+
+
+def test_the_deal_card_and_reports_render_under_the_csp(session, pipeline):
+    kind, bare, _ready = pipeline
+    session.sign_in()
+    page = session.page
+    for path in (
+        f"/deals/{bare.pk}/",
+        f"/deals/{bare.pk}/?tab=environment",
+        f"/deals/reports/funnel/?kind={kind.pk}",
+        "/deals/reports/efficiency/",
+        "/deals/reports/forecast/",
+        "/deals/tasks/",
+    ):
+        session.goto(path)
+        expect(page.get_by_test_id("page-title")).to_be_visible()
+        assert session.problems() == [], path
+    session.goto(f"/deals/reports/funnel/?kind={kind.pk}")
+    expect(page.get_by_test_id("chart").locator("svg")).to_be_visible()
