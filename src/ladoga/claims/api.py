@@ -56,7 +56,7 @@ class ClaimOut(Schema):
     created_at: datetime.datetime
 
 
-class TransitionOut(Schema):
+class ClaimTransitionOut(Schema):
     from_status: str
     to_status: str
     resolution: str
@@ -82,7 +82,7 @@ class PlanOut(Schema):
 
 
 class ClaimDetailOut(ClaimOut):
-    transitions: list[TransitionOut]
+    transitions: list[ClaimTransitionOut]
     plan: PlanOut
 
     @staticmethod
@@ -123,7 +123,7 @@ class ClaimPatch(Schema):
     compensation: Decimal | None = None
 
 
-class TransitionIn(Schema):
+class ClaimTransitionIn(Schema):
     status: str = Field(..., max_length=16)
     resolution: str | None = Field(None, max_length=16)
     result: str | None = Field(None, max_length=10_000)
@@ -152,7 +152,7 @@ class PlanTaskIn(Schema):
     description: str = Field("", max_length=5000)
 
 
-class InteractionOut(Schema):
+class ClaimInteractionOut(Schema):
     id: int
     kind: str
     title: str
@@ -160,7 +160,7 @@ class InteractionOut(Schema):
     responsible_id: int
 
 
-class ReasonOut(Schema):
+class ClaimReasonOut(Schema):
     id: int
     name: str
     description: str
@@ -374,7 +374,7 @@ def claim_patch(request: HttpRequest, claim_id: int, payload: ClaimPatch, respon
 
 @router.post("/claims/{claim_id}/transition", response=ClaimOut)
 def claim_transition(
-    request: HttpRequest, claim_id: int, payload: TransitionIn, response: HttpResponse
+    request: HttpRequest, claim_id: int, payload: ClaimTransitionIn, response: HttpResponse
 ):
     """Move the claim one step: registered → investigating → resolved → closed. Resolving
     needs `resolution` (satisfied, partly, rejected) and `result`. If-Match is optional."""
@@ -445,7 +445,7 @@ def claim_plan_add(request: HttpRequest, claim_id: int, payload: PlanTaskIn):
     return Status(201, task)
 
 
-@router.get("/claims/{claim_id}/interactions", response=list[InteractionOut])
+@router.get("/claims/{claim_id}/interactions", response=list[ClaimInteractionOut])
 @paginate(LimitOffsetPagination)
 def claim_interactions(request: HttpRequest, claim_id: int):
     """Interactions about the claim (and the one it was based on) that the caller may see."""
@@ -456,14 +456,14 @@ def claim_interactions(request: HttpRequest, claim_id: int):
 # --- Reasons --------------------------------------------------------------------------
 
 
-@router.get("/claim-reasons", response=list[ReasonOut], tags=["claims"])
+@router.get("/claim-reasons", response=list[ClaimReasonOut], tags=["claims"])
 @paginate(LimitOffsetPagination)
 def reason_list(request: HttpRequest, active: bool = False):
     user = _staff(request, "claims.view_claimreason")
     return queries.reasons_visible_to(user=user, active_only=active)
 
 
-@router.post("/claim-reasons", response={201: ReasonOut}, tags=["claims"])
+@router.post("/claim-reasons", response={201: ClaimReasonOut}, tags=["claims"])
 def reason_create(request: HttpRequest, payload: ReasonIn):
     user = _staff(request, "claims.add_claimreason")
     return Status(

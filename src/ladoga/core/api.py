@@ -7,8 +7,10 @@ naming the position), authentication (401), not visible (404), schema validation
 
 import json
 import logging
+from decimal import InvalidOperation
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -116,6 +118,26 @@ def install_problem_handlers(api: NinjaAPI) -> None:
         if cause is not None and exc.status_code == 400:
             return problem(api, request, 400, _("The request body cannot be read"), str(cause))
         return problem(api, request, exc.status_code, str(exc))
+
+    @api.exception_handler(OverflowError)
+    def out_of_range(request, exc):
+        # A number larger than the database can hold (an id, an offset, an amount) is bad
+        # input, whatever the endpoint: say so instead of failing inside the driver.
+        return problem(
+            api, request, 422, _("The input is not valid"), _("A number is out of range.")
+        )
+
+    api.add_exception_handler(DataError, out_of_range)
+    api.add_exception_handler(InvalidOperation, out_of_range)
+
+    @api.exception_handler(IntegrityError)
+    def integrity_error(request, exc):
+        if "datatype mismatch" in str(exc):  # SQLite's word for a number it cannot hold
+            return out_of_range(request, exc)
+        # A constraint the services' checks did not foresee (e.g. a race between two
+        # requests): the database refused the write, nothing was saved.
+        logger.warning("Integrity error on %s %s: %s", request.method, request.path, exc)
+        return problem(api, request, 409, _("The request conflicts with the current state"))
 
     @api.exception_handler(Exception)
     def server_error(request, exc):

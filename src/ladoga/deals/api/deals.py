@@ -18,10 +18,10 @@ from .. import queries, services
 from ..models import Deal, DealKind, DealParty, LossReason, Stage
 from ._common import ADD, CHANGE, VIEW, if_match, ref, refs, require
 from .schemas import (
+    DealDocumentOut,
     DealIn,
     DealOut,
     DealPatch,
-    DocumentOut,
     LoseIn,
     MoveIn,
     PartyIn,
@@ -240,7 +240,7 @@ def deal_history(request: HttpRequest, deal_id: int):
     ]
 
 
-@router.get("/deals/{deal_id}/documents", response=list[DocumentOut])
+@router.get("/deals/{deal_id}/documents", response=list[DealDocumentOut])
 def deal_documents(request: HttpRequest, deal_id: int):
     """Everything linked to the deal that you may see (D6): interactions about it,
     proposals, customer orders, invoices, shipments, supplier orders and files."""

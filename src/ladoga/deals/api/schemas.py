@@ -50,12 +50,12 @@ class StageOut(Schema):
         return list(obj.task_templates.all())
 
 
-class LinkIn(Schema):
+class DealLinkIn(Schema):
     title: str
     url: str
 
 
-class LinkOut(LinkIn):
+class LinkOut(DealLinkIn):
     id: int
 
 
@@ -87,7 +87,7 @@ class DealKindIn(Schema):
     description: str = ""
     default_probability: int = 20
     stages: list[StageIn] = []
-    links: list[LinkIn] = []
+    links: list[DealLinkIn] = []
 
 
 class DealKindPatch(Schema):
@@ -97,7 +97,7 @@ class DealKindPatch(Schema):
     is_active: bool | None = None
     default_probability: int | None = None
     stages: list[StageIn] | None = Field(None, description="the whole new list, matched by code")
-    links: list[LinkIn] | None = None
+    links: list[DealLinkIn] | None = None
 
 
 class GuardOut(Schema):
@@ -228,7 +228,7 @@ class TransitionOut(Schema):
     seconds_in_stage: int
 
 
-class DocumentOut(Schema):
+class DealDocumentOut(Schema):
     type: str = Field(
         description="interaction, proposal, order, invoice, shipment, supplier_order or file"
     )

@@ -48,7 +48,7 @@ def counterparties_list(
     if q:
         found = found.filter(short_name__icontains=q.strip())
     if flagged is not None:
-        from .models.counterparty import FLAGGED_REGISTRY_STATUSES
+        from ..models.counterparty import FLAGGED_REGISTRY_STATUSES
 
         statuses = sorted(FLAGGED_REGISTRY_STATUSES)
         found = (

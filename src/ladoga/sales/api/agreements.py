@@ -20,10 +20,10 @@ from .schemas import (
     AgreementIn,
     AgreementOut,
     AgreementPatch,
+    AgreementTransitionIn,
     ContractIn,
     ContractOut,
     ContractPatch,
-    TransitionIn,
 )
 
 router = Router(tags=["agreements"])
@@ -156,7 +156,7 @@ def agreement_approve(request: HttpRequest, agreement_id: int, response: HttpRes
 
 @router.post("/agreements/{agreement_id}/transition", response=AgreementDetailOut)
 def agreement_transition(
-    request: HttpRequest, agreement_id: int, payload: TransitionIn, response: HttpResponse
+    request: HttpRequest, agreement_id: int, payload: AgreementTransitionIn, response: HttpResponse
 ):
     """Move an agreement to another status: draft → agreed → active → closed."""
     found = _agreement(request, agreement_id)

@@ -115,13 +115,13 @@ class SegmentRuleOut(Schema):
     member_count: int
 
 
-class StageIn(Schema):
+class PaymentStageIn(Schema):
     basis: str = Field(description="prepayment (days after the order) or credit (after shipment)")
     percent: Decimal
     days: int = 0
 
 
-class StageOut(Schema):
+class PaymentStageOut(Schema):
     basis: str
     percent: Decimal
     days: int
@@ -137,7 +137,7 @@ class AgreementIn(Schema):
     price_type_id: int | None = None
     valid_from: datetime.date | None = None
     valid_to: datetime.date | None = None
-    stages: list[StageIn] | None = None
+    stages: list[PaymentStageIn] | None = None
     delivery_days: int | None = None
     tax_regime: str | None = None
     discount_percent: Decimal | None = None
@@ -153,7 +153,7 @@ class AgreementPatch(Schema):
     price_type_id: int | None = None
     valid_from: datetime.date | None = None
     valid_to: datetime.date | None = None
-    stages: list[StageIn] | None = None
+    stages: list[PaymentStageIn] | None = None
     delivery_days: int | None = None
     tax_regime: str | None = None
     discount_percent: Decimal | None = None
@@ -188,11 +188,11 @@ class AgreementOut(Schema):
 
 
 class AgreementDetailOut(AgreementOut):
-    stages: list[StageOut]
+    stages: list[PaymentStageOut]
     segment_ids: list[int]
 
 
-class TransitionIn(Schema):
+class AgreementTransitionIn(Schema):
     status: str
 
 
@@ -248,7 +248,7 @@ class LineOut(Schema):
     total: Decimal
 
 
-class DocumentOut(Schema):
+class SalesDocumentOut(Schema):
     id: int
     number: str
     date: datetime.date
@@ -291,7 +291,7 @@ class ProposalPatch(Schema):
     comment: str | None = None
 
 
-class ProposalOut(DocumentOut):
+class ProposalOut(SalesDocumentOut):
     valid_until: datetime.date | None
 
 
@@ -307,7 +307,9 @@ class OrderIn(Schema):
     contract_id: int | None = None
     date: datetime.date | None = None
     delivery_date: datetime.date | None = None
-    stages: list[StageIn] | None = Field(None, description="leave out to take the agreement's")
+    stages: list[PaymentStageIn] | None = Field(
+        None, description="leave out to take the agreement's"
+    )
     tax_regime: str | None = None
     deal_id: int | None = None
     comment: str = ""
@@ -320,13 +322,13 @@ class OrderPatch(Schema):
     contract_id: int | None = None
     date: datetime.date | None = None
     delivery_date: datetime.date | None = None
-    stages: list[StageIn] | None = None
+    stages: list[PaymentStageIn] | None = None
     tax_regime: str | None = None
     deal_id: int | None = None
     comment: str | None = None
 
 
-class OrderOut(DocumentOut):
+class OrderOut(SalesDocumentOut):
     contract_id: int | None
     delivery_date: datetime.date
     posted_at: datetime.datetime | None
@@ -341,7 +343,7 @@ class OrderEventOut(Schema):
 
 class OrderDetailOut(OrderOut):
     lines: list[LineOut]
-    stages: list[StageOut]
+    stages: list[PaymentStageOut]
     events: list[OrderEventOut]
 
 
@@ -354,7 +356,7 @@ class InvoiceIn(Schema):
     date: datetime.date | None = None
 
 
-class InvoiceStageOut(StageOut):
+class InvoiceStageOut(PaymentStageOut):
     amount: Decimal
     due_date: datetime.date
     paid: Decimal
