@@ -55,7 +55,7 @@ class DealLinkIn(Schema):
     url: str
 
 
-class LinkOut(DealLinkIn):
+class DealReferenceLinkOut(DealLinkIn):
     id: int
 
 
@@ -69,7 +69,7 @@ class DealKindOut(Schema):
     estimated_probability: Decimal | None
     sample_size: int
     stages: list[StageOut]
-    links: list[LinkOut]
+    links: list[DealReferenceLinkOut]
     version: int
 
     @staticmethod

@@ -51,7 +51,9 @@ def _conditions(request: HttpRequest, data: dict) -> dict:
             request, PriceType, changes.pop("price_type_id"), "price_type_id"
         )
     if "stages" in changes:
-        changes["stages"] = [(s["basis"], s["percent"], s["days"]) for s in changes["stages"]]
+        changes["stages"] = [
+            (s["basis"], s["percent"], s.get("days", 0)) for s in changes["stages"]
+        ]
     if "segment_ids" in changes:
         ids = changes.pop("segment_ids")
         found = Segment.objects.in_bulk(ids)
