@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import AgreementStatus, TaxRegime
+from .models import AgreementStatus, PaymentBasis, TaxRegime
 
 
 class DateInput(forms.DateInput):
@@ -13,9 +13,46 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class PartnerPick(forms.HiddenInput):
+    """A partner chosen by searching as you type (htmx asks `sales:partner_search`): a
+    search box, the results, the chosen name and a hidden input with the partner's id.
+    `queryset` (set by PartnerField) names the partners whose names may be shown."""
+
+    template_name = "sales/widgets/partner_pick.html"
+    queryset = None
+
+    def id_for_label(self, id_):
+        return f"{id_}_search" if id_ else id_
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        picked = None
+        if self.queryset is not None and str(value or "").isdigit():
+            picked = self.queryset.filter(pk=int(value)).first()
+        context["widget"]["picked"] = picked
+        return context
+
+
+class PartnerField(forms.ModelChoiceField):
+    """A partner from `queryset` (the ones the user may see), picked with PartnerPick; an
+    id outside it is refused like an unknown one."""
+
+    widget = PartnerPick
+    default_error_messages = {
+        "invalid_choice": _("Choose a partner from the search results."),
+        "required": _("Choose a partner: type a part of the name and pick it from the list."),
+    }
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset)
+        self.widget.queryset = self.queryset
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+
 class OrderForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    partner = forms.ModelChoiceField(queryset=None, label=_("Partner"))
+    partner = PartnerField(queryset=None, label=_("Partner"))
     counterparty = forms.ModelChoiceField(queryset=None, label=_("Counterparty"))
     agreement = forms.ModelChoiceField(queryset=None, label=_("Agreement"), required=False)
     contract = forms.ModelChoiceField(queryset=None, label=_("Contract"), required=False)
@@ -76,7 +113,7 @@ class TransitionForm(forms.Form):
 
 
 class IndividualAgreementForm(forms.Form):
-    partner = forms.ModelChoiceField(queryset=None, label=_("Partner"))
+    partner = PartnerField(queryset=None, label=_("Partner"))
     valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
     valid_to = forms.DateField(label=_("Valid to"), widget=DateInput(), required=False)
     discount_percent = forms.DecimalField(
@@ -117,3 +154,184 @@ class CompanyForm(forms.Form):
 
 
 TAX_REGIMES = TaxRegime.choices
+
+
+def _inputs(form: forms.Form) -> None:
+    """The shared look: every visible input, select and textarea has the `input` class."""
+    for field in form.fields.values():
+        widget = field.widget
+        if not isinstance(
+            widget, forms.HiddenInput | forms.CheckboxInput | forms.CheckboxSelectMultiple
+        ):
+            widget.attrs.setdefault("class", "input")
+
+
+class ProductForm(forms.Form):
+    """Code and name are checked by the service (so its messages show), the rest parsed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    code = forms.CharField(label=_("Code"), max_length=50, required=False)
+    name = forms.CharField(label=_("Name"), max_length=255, required=False)
+    unit = forms.CharField(label=_("Unit"), max_length=20, required=False, initial="pcs")
+    vat_rate = forms.DecimalField(
+        label=_("VAT rate, %"), max_digits=7, decimal_places=2, initial=20
+    )
+    group = forms.ModelChoiceField(
+        queryset=None, label=_("Product group"), required=False, empty_label=_("No group")
+    )
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+        _inputs(self)
+
+
+class PriceForm(forms.Form):
+    price_type = forms.ModelChoiceField(queryset=None, label=_("Price type"))
+    effective_from = forms.DateField(label=_("Effective from"), widget=DateInput())
+    amount = forms.DecimalField(label=_("Price"), max_digits=15, decimal_places=2)
+
+    def __init__(self, *args, price_types, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["price_type"].queryset = price_types
+        _inputs(self)
+
+
+class PriceTypeForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    currency = forms.CharField(label=_("Currency"), max_length=3, required=False, initial="RUB")
+    base = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Derived from"),
+        required=False,
+        empty_label=_("None: the type has prices of its own"),
+        help_text=_("A derived type has no prices of its own: it takes the base's changed by %."),
+    )
+    percent = forms.DecimalField(
+        label=_("Change from the base, %"),
+        max_digits=7,
+        decimal_places=2,
+        initial=0,
+        help_text=_("Positive for a markup on the base, negative for a reduction."),
+    )
+    is_archived = forms.BooleanField(label=_("Archived"), required=False)
+
+    def __init__(self, *args, price_types, editing: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["base"].queryset = price_types
+        if editing:
+            del self.fields["currency"]  # the service does not change a type's currency
+        else:
+            del self.fields["is_archived"]
+        _inputs(self)
+
+
+class AgreementForm(forms.Form):
+    """A typical agreement's conditions (an individual one's without segments). The
+    business rules (shares adding up to 100 %, validity, limits) are the service's."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label=_("Name"), max_length=255, required=False)
+    price_type = forms.ModelChoiceField(queryset=None, label=_("Price type"))
+    delivery_days = forms.IntegerField(label=_("Delivery term, days"), initial=0)
+    tax_regime = forms.ChoiceField(
+        label=_("Tax regime"), choices=TaxRegime.choices, initial=TaxRegime.VAT_INCLUDED
+    )
+    discount_percent = forms.DecimalField(
+        label=_("Discount (−markup), %"),
+        max_digits=7,
+        decimal_places=2,
+        initial=0,
+        help_text=_("Positive for a discount from the price type, negative for a markup."),
+    )
+    max_manual_discount = forms.DecimalField(
+        label=_("Largest manual discount, %"), max_digits=7, decimal_places=2, initial=0
+    )
+    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
+    valid_to = forms.DateField(label=_("Valid to"), widget=DateInput(), required=False)
+    segments = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label=_("Segments"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("None chosen: the agreement applies to every partner."),
+    )
+    contract_required = forms.BooleanField(label=_("Contract required"), required=False)
+    returnable_packaging = forms.BooleanField(
+        label=_("Returnable packaging allowed"), required=False
+    )
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, price_types, segments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["price_type"].queryset = price_types
+        if segments is None:
+            del self.fields["segments"]
+        else:
+            self.fields["segments"].queryset = segments
+        _inputs(self)
+
+
+class StageForm(forms.Form):
+    """One payment stage; a row without a share is left out."""
+
+    basis = forms.ChoiceField(
+        label=_("Basis"), choices=PaymentBasis.choices, initial=PaymentBasis.PREPAYMENT
+    )
+    percent = forms.DecimalField(
+        label=_("Share, %"), max_digits=7, decimal_places=2, required=False
+    )
+    days = forms.IntegerField(label=_("Days"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _inputs(self)
+
+
+StageFormSet = forms.formset_factory(StageForm, extra=2, max_num=12)
+
+
+class ProposalForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    partner = PartnerField(queryset=None, label=_("Partner"))
+    agreement = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Agreement"),
+        required=False,
+        help_text=_("The lines are priced from its price type on the proposal's date."),
+    )
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    valid_until = forms.DateField(label=_("Valid until"), widget=DateInput(), required=False)
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, partners, agreements, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["partner"]  # a proposal keeps its partner
+        else:
+            self.fields["partner"].queryset = partners
+        self.fields["agreement"].queryset = agreements
+        _inputs(self)
+
+
+class ProposalLineForm(forms.Form):
+    product = forms.ModelChoiceField(queryset=None, label=_("Product"), required=False)
+    quantity = forms.DecimalField(
+        label=_("Quantity"), max_digits=15, decimal_places=3, required=False
+    )
+
+    def __init__(self, *args, products, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = products
+        _inputs(self)
+
+
+ProposalLineFormSet = forms.formset_factory(ProposalLineForm, extra=3, max_num=200)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import catalogue, orders, printing
+from .views import agreements, catalogue, orders, pick, printing, products, proposals
 
 app_name = "sales"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("orders/<int:order_id>/invoice/", orders.order_invoice, name="order_invoice"),
     path("orders/<int:order_id>/ship/", orders.order_ship, name="order_ship"),
     path("agreements/", catalogue.agreement_list, name="agreements"),
+    path("agreements/new/", agreements.agreement_form, name="agreement_create"),
+    path("agreements/<int:agreement_id>/edit/", agreements.agreement_form, name="agreement_edit"),
     path("agreements/<int:agreement_id>/", catalogue.agreement_detail, name="agreement_detail"),
     path(
         "agreements/<int:agreement_id>/transition/",
@@ -27,8 +29,20 @@ urlpatterns = [
         name="agreement_individual",
     ),
     path("products/", catalogue.product_list, name="products"),
+    path("products/new/", products.product_form, name="product_create"),
+    path("products/<int:product_id>/", products.product_detail, name="product_detail"),
+    path("products/<int:product_id>/edit/", products.product_form, name="product_edit"),
+    path("products/<int:product_id>/archive/", products.product_archive, name="product_archive"),
+    path("products/<int:product_id>/restore/", products.product_restore, name="product_restore"),
+    path("products/<int:product_id>/prices/", products.product_price_set, name="product_price_set"),
     path("price-types/", catalogue.price_types_page, name="price_types"),
+    path("price-types/new/", products.price_type_form, name="price_type_create"),
+    path("price-types/<int:price_type_id>/edit/", products.price_type_form, name="price_type_edit"),
     path("proposals/", catalogue.proposal_list, name="proposals"),
+    path("proposals/new/", proposals.proposal_form, name="proposal_create"),
+    path("proposals/<int:proposal_id>/", proposals.proposal_detail, name="proposal_detail"),
+    path("proposals/<int:proposal_id>/edit/", proposals.proposal_form, name="proposal_edit"),
+    path("partners/search/", pick.partner_search, name="partner_search"),
     path("proposals/<int:proposal_id>/print/", printing.proposal_print, name="proposal_print"),
     path("invoices/<int:invoice_id>/print/", printing.invoice_print, name="invoice_print"),
     path("company/", catalogue.company, name="company"),

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from ladoga.accounts.access import get_visible_or_404, visible
 from ladoga.core.errors import DomainError
-from ladoga.partners.models import Partner
+from ladoga.partners.queries import partners_visible_to
 from ladoga.web.forms import form_errors_from
 
 from .. import pricing, queries, services
@@ -71,11 +71,12 @@ def _agreement_context(request, agreement: Agreement, **extra) -> dict:
         "transitions": agreement.transitions.select_related("by"),
         "moves": moves,
         "individual": queries.agreements_visible_to(user=user).filter(typical=agreement),
+        "can_edit": may_change and agreement.status == AgreementStatus.DRAFT,
     }
     if agreement.is_typical and user.has_perm(DOCUMENTS):
         context["individual_form"] = extra.pop("individual_form", None) or IndividualAgreementForm(
             initial={"valid_from": agreement.valid_from, "valid_to": agreement.valid_to},
-            partners=visible(Partner.objects.filter(status="active"), user),
+            partners=partners_visible_to(user=user).filter(status="active"),
         )
     return {**context, **extra}
 
@@ -110,7 +111,7 @@ def agreement_transition(request, agreement_id: int):
 def agreement_individual(request, agreement_id: int):
     typical = _agreement(request, agreement_id)
     form = IndividualAgreementForm(
-        request.POST, partners=visible(Partner.objects.filter(status="active"), request.user)
+        request.POST, partners=partners_visible_to(user=request.user).filter(status="active")
     )
     if form.is_valid():
         data = form.cleaned_data

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 
 from ladoga.accounts.access import get_visible_or_404, visible
 from ladoga.core.errors import DomainError
-from ladoga.partners.models import Counterparty, Partner
+from ladoga.partners.models import Counterparty
+from ladoga.partners.queries import partners_visible_to
 from ladoga.web.forms import form_errors_from
 
 from .. import queries, services
@@ -72,7 +73,7 @@ def order_detail(request, order_id: int):
 
 def _form_querysets(user) -> dict:
     return {
-        "partners": visible(Partner.objects.filter(status="active"), user),
+        "partners": partners_visible_to(user=user).filter(status="active"),
         "counterparties": visible(
             Counterparty.objects.filter(status="active").select_related("partner"), user
         ),

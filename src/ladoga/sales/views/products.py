@@ -1,0 +1,245 @@
+"""Catalogue pages: a product's card with its prices, the product and price-type forms.
+Who may change the catalogue is the services' decision (`sales.manage_catalogue`)."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ladoga.accounts.access import get_visible_or_404
+from ladoga.core.errors import DomainError
+
+from .. import pricing, queries, services
+from ..forms import PriceForm, PriceTypeForm, ProductForm
+from ..models import Product
+from ..services._common import CATALOGUE
+from ._common import errors_onto, page_of
+
+PRODUCT_FIELDS = ("code", "name", "unit", "vat_rate", "group", "description")
+
+
+def _product(request, product_id: int) -> Product:
+    return get_visible_or_404(
+        queries.products_visible_to(user=request.user), request.user, pk=product_id
+    )
+
+
+def _price_form(request, data=None) -> PriceForm:
+    """Prices are set in the types that hold their own (derived ones take their base's)."""
+    price_types = queries.price_types_visible_to(user=request.user).filter(
+        base__isnull=True, is_archived=False
+    )
+    return PriceForm(
+        data, price_types=price_types, initial={"effective_from": datetime.date.today()}
+    )
+
+
+def _product_context(request, product: Product, **extra) -> dict:
+    today = datetime.date.today()
+    price_types = list(queries.price_types_visible_to(user=request.user).filter(is_archived=False))
+    current = [
+        (pt, pricing.prices_on(price_type=pt, product_ids=[product.pk], on=today)[product.pk])
+        for pt in price_types
+    ]
+    history = (
+        queries.prices_visible_to(user=request.user)
+        .filter(product=product)
+        .select_related("created_by")
+        .order_by("-effective_from", "price_type__name", "-id")
+    )
+    may_change = request.user.has_perm(CATALOGUE)
+    context = {
+        "product": product,
+        "today": today,
+        "current": current,
+        "page": page_of(request, history),
+        "may_change": may_change,
+    }
+    if may_change:
+        context["price_form"] = _price_form(request)
+    return {**context, **extra}
+
+
+@login_required
+def product_detail(request, product_id: int):
+    product = _product(request, product_id)
+    return render(request, "sales/product_detail.html", _product_context(request, product))
+
+
+@login_required
+def product_form(request, product_id: int | None = None):
+    """A new product, or a product's code, name, unit, VAT rate, group and description."""
+    product = _product(request, product_id) if product_id else None
+    initial = {"vat_rate": 20, "unit": "pcs"}
+    if product is not None:
+        initial = {f: getattr(product, f) for f in PRODUCT_FIELDS} | {"version": product.version}
+    form = ProductForm(
+        request.POST or None,
+        initial=initial,
+        groups=queries.product_groups_visible_to(user=request.user),
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = {f: form.cleaned_data[f] for f in PRODUCT_FIELDS}
+            try:
+                if product is None:
+                    product = services.product_create(**data, by=request.user)
+                else:
+                    product = services.product_update(
+                        product=product,
+                        expected_version=form.cleaned_data["version"],
+                        by=request.user,
+                        **data,
+                    )
+            except DomainError as error:
+                status = errors_onto(form, error)
+            else:
+                messages.success(request, _("Product %(code)s is saved.") % {"code": product.code})
+                return redirect("sales:product_detail", product.pk)
+    return render(
+        request,
+        "sales/product_form.html",
+        {"form": form, "product": product, "may_change": request.user.has_perm(CATALOGUE)},
+        status=status,
+    )
+
+
+@login_required
+def product_archive(request, product_id: int):
+    """GET asks for confirmation; POST archives the product."""
+    product = _product(request, product_id)
+    if request.method != "POST":
+        return render(request, "sales/product_archive.html", {"product": product})
+    return _archived_set(request, product, True)
+
+
+@login_required
+@require_POST
+def product_restore(request, product_id: int):
+    return _archived_set(request, _product(request, product_id), False)
+
+
+def _archived_set(request, product: Product, archived: bool):
+    version = request.POST.get("version", "")
+    try:
+        services.product_update(
+            product=product,
+            expected_version=int(version) if version.isdigit() else None,
+            by=request.user,
+            is_archived=archived,
+        )
+    except DomainError as error:
+        for violation in error.violations:
+            messages.error(request, str(violation.message))
+    else:
+        done = (
+            _("Product %(code)s is archived: new orders cannot be posted with it.")
+            if archived
+            else _("Product %(code)s is on sale again.")
+        )
+        messages.success(request, done % {"code": product.code})
+    return redirect("sales:product_detail", product.pk)
+
+
+@login_required
+@require_POST
+def product_price_set(request, product_id: int):
+    product = _product(request, product_id)
+    form = _price_form(request, request.POST)
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.price_set(
+                product=product,
+                price_type=data["price_type"],
+                effective_from=data["effective_from"],
+                amount=data["amount"],
+                by=request.user,
+            )
+        except DomainError as error:
+            status = errors_onto(form, error)
+        else:
+            messages.success(
+                request,
+                _("The price in %(type)s from %(day)s is %(amount)s.")
+                % {
+                    "type": data["price_type"].name,
+                    "day": formats.date_format(data["effective_from"], "SHORT_DATE_FORMAT"),
+                    "amount": data["amount"],
+                },
+            )
+            return redirect("sales:product_detail", product.pk)
+    context = _product_context(request, product, price_form=form)
+    return render(request, "sales/product_detail.html", context, status=status)
+
+
+@login_required
+def price_type_form(request, price_type_id: int | None = None):
+    """A new price type, or a price type's name, base, percentage and archive mark."""
+    visible_types = queries.price_types_visible_to(user=request.user)
+    price_type = (
+        get_visible_or_404(visible_types, request.user, pk=price_type_id) if price_type_id else None
+    )
+    bases = visible_types.filter(is_archived=False)
+    initial = {"currency": "RUB", "percent": 0}
+    if price_type is not None:
+        # Any other type may be offered as the base: the service refuses a cycle.
+        bases = visible_types.exclude(pk=price_type.pk).filter(
+            Q(is_archived=False) | Q(pk=price_type.base_id)
+        )
+        initial = {
+            "version": price_type.version,
+            "name": price_type.name,
+            "base": price_type.base,
+            "percent": price_type.percent,
+            "is_archived": price_type.is_archived,
+        }
+    form = PriceTypeForm(
+        request.POST or None,
+        initial=initial,
+        price_types=bases.order_by("name"),
+        editing=price_type is not None,
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                if price_type is None:
+                    price_type = services.price_type_create(
+                        name=data["name"],
+                        currency=data["currency"],
+                        base=data["base"],
+                        percent=data["percent"],
+                        by=request.user,
+                    )
+                else:
+                    version = data.pop("version")
+                    price_type = services.price_type_update(
+                        price_type=price_type,
+                        expected_version=version,
+                        by=request.user,
+                        **data,
+                    )
+            except DomainError as error:
+                status = errors_onto(form, error)
+            else:
+                messages.success(
+                    request, _("Price type %(name)s is saved.") % {"name": price_type.name}
+                )
+                return redirect("sales:price_types")
+    return render(
+        request,
+        "sales/price_type_form.html",
+        {"form": form, "price_type": price_type, "may_change": request.user.has_perm(CATALOGUE)},
+        status=status,
+    )

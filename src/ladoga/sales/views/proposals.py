@@ -1,0 +1,144 @@
+"""Commercial proposal pages: the card with its lines and totals, and the form of a new or
+draft proposal whose lines the service prices from the agreement."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from ladoga.accounts.access import get_visible_or_404
+from ladoga.core.errors import DomainError
+from ladoga.partners.queries import partners_visible_to
+
+from .. import queries, services
+from ..forms import ProposalForm, ProposalLineFormSet
+from ..models import Proposal, ProposalStatus
+from ..services._common import DOCUMENTS
+from ._common import errors_onto, row_errors_onto
+
+
+def _proposal(request, proposal_id: int) -> Proposal:
+    return get_visible_or_404(
+        Proposal.objects.select_related("partner", "counterparty", "agreement", "manager"),
+        request.user,
+        pk=proposal_id,
+    )
+
+
+@login_required
+def proposal_detail(request, proposal_id: int):
+    proposal = _proposal(request, proposal_id)
+    return render(
+        request,
+        "sales/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "lines": proposal.lines.select_related("product").order_by("position", "id"),
+            "can_edit": request.user.has_perm(DOCUMENTS)
+            and proposal.status == ProposalStatus.DRAFT,
+        },
+    )
+
+
+def _lines_from(formset) -> tuple[list[services.LineIn], list[int]]:
+    """The filled-in lines (without prices: the agreement's are taken), and the form
+    each came from."""
+    lines, rows = [], []
+    for index, form in enumerate(formset.forms):
+        data = form.cleaned_data
+        if not data or data.get("product") is None:
+            continue
+        quantity = data.get("quantity")
+        lines.append(
+            services.LineIn(product=data["product"], quantity=0 if quantity is None else quantity)
+        )
+        rows.append(index)
+    return lines, rows
+
+
+@login_required
+def proposal_form(request, proposal_id: int | None = None):
+    user = request.user
+    proposal = _proposal(request, proposal_id) if proposal_id else None
+    if proposal is not None and proposal.status != ProposalStatus.DRAFT:
+        messages.error(request, _("Only a draft proposal is changed here."))
+        return redirect("sales:proposal_detail", proposal.pk)
+    agreements = queries.agreements_visible_to(user=user).exclude(status="closed")
+    products = queries.products_visible_to(user=user).filter(is_archived=False)
+    lines_initial: list[dict] = []
+    if proposal is not None:
+        initial = {
+            "version": proposal.version,
+            "agreement": proposal.agreement,
+            "date": proposal.date,
+            "valid_until": proposal.valid_until,
+            "comment": proposal.comment,
+        }
+        lines_initial = [
+            {"product": line.product_id, "quantity": line.quantity}
+            for line in proposal.lines.order_by("position", "id")
+        ]
+        agreements = agreements | queries.agreements_visible_to(user=user).filter(
+            pk=proposal.agreement_id
+        )
+        products = products | queries.products_visible_to(user=user).filter(
+            pk__in=[line["product"] for line in lines_initial]
+        )
+    else:
+        initial = {"date": datetime.date.today()}
+    form = ProposalForm(
+        request.POST or None,
+        initial=initial,
+        partners=partners_visible_to(user=user).filter(status="active"),
+        agreements=agreements,
+        editing=proposal is not None,
+    )
+    formset = ProposalLineFormSet(
+        request.POST or None,
+        initial=lines_initial,
+        prefix="lines",
+        form_kwargs={"products": products.order_by("name", "id")},
+    )
+    line_errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid() and formset.is_valid():
+            data = form.cleaned_data
+            lines, rows = _lines_from(formset)
+            head = {k: data[k] for k in ("agreement", "date", "valid_until", "comment")}
+            try:
+                if proposal is None:
+                    proposal = services.proposal_create(
+                        partner=data["partner"], lines=lines, by=user, **head
+                    )
+                else:
+                    proposal = services.proposal_update(
+                        proposal=proposal,
+                        expected_version=data["version"],
+                        by=user,
+                        lines=lines,
+                        **head,
+                    )
+            except DomainError as error:
+                status = errors_onto(form, error, rows=("lines",))
+                line_errors = row_errors_onto(formset, error, "lines", rows)
+            else:
+                messages.success(
+                    request, _("Proposal %(number)s is saved.") % {"number": proposal.number}
+                )
+                return redirect("sales:proposal_detail", proposal.pk)
+    return render(
+        request,
+        "sales/proposal_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "line_errors": line_errors,
+            "proposal": proposal,
+            "may_change": user.has_perm(DOCUMENTS),
+        },
+        status=status,
+    )
