@@ -7,6 +7,8 @@ from decimal import Decimal as D
 import pytest
 
 from ladoga.core.errors import Conflict, ValidationFailed
+from ladoga.deals.models import DealKind
+from ladoga.deals.services import deal_create
 from ladoga.partners.models import Partner
 from ladoga.partners.services import partner_create, partner_group_create, partner_merge
 from ladoga.sales import queries, services
@@ -25,6 +27,12 @@ from ladoga.sales.tasks import segments_recompute_nightly
 from .conftest import DAY, counterparty_of
 
 D5, D7 = datetime.date(2026, 3, 5), datetime.date(2026, 3, 7)
+
+
+def deal_of(partner, owner):
+    """A real deal: sales refuses the id of a deal that does not exist."""
+    kind = DealKind.objects.get(process_type="strict")
+    return deal_create(name="Cement", partner=partner, kind=kind, by=owner)
 
 
 @pytest.fixture
@@ -158,17 +166,18 @@ def test_revenue_by_partner_counts_shipments_in_the_period(posted, owner, admin_
 def test_a_proposal_takes_the_agreements_prices_and_names_its_deal(
     partner, agreement, products, owner
 ):
+    deal = deal_of(partner, owner)
     proposal = services.proposal_create(
         partner=partner,
         agreement=agreement,
         date=DAY,
-        deal_id=42,
+        deal_id=deal.pk,
         lines=[LineIn(product=products["P-1"], quantity=D("2"))],
         by=owner,
     )
     assert proposal.lines.get().price == D("475.00")
     assert proposal.total == D("950.00")
-    assert list(queries.documents_of_deal(deal_id=42, user=owner)["proposals"]) == [proposal]
+    assert list(queries.documents_of_deal(deal_id=deal.pk, user=owner)["proposals"]) == [proposal]
 
 
 @pytest.mark.parametrize(
@@ -210,20 +219,21 @@ def test_a_supplier_order_from_a_customer_order(posted, owner):
 
 
 def test_a_supplier_order_from_a_deal_needs_a_supplier(partner, products, owner):
+    deal = deal_of(partner, owner)
     with pytest.raises(ValidationFailed) as error:
         services.supplier_order_create(
             supplier=partner,
-            deal_id=7,
+            deal_id=deal.pk,
             lines=[LineIn(product=products["P-1"], quantity=D("1"), price=D("10"))],
         )
     assert error.value.codes == [C.SUPPLIER_NOT_SUPPLIER]
     supplier = partner_create(name="Supplier", roles=["supplier"], manager=owner)
     made = services.supplier_order_create(
         supplier=supplier,
-        deal_id=7,
+        deal_id=deal.pk,
         lines=[LineIn(product=products["P-1"], quantity=D("3"), price=D("10"))],
     )
-    assert (made.deal_id, made.total) == (7, D("30.00"))
+    assert (made.deal_id, made.total) == (deal.pk, D("30.00"))
 
 
 def test_rule_based_segments_are_recomputed(segment, owner):

@@ -34,6 +34,7 @@ class DealsConfig(AppConfig):
         from ladoga.interactions.based_on import based_on_register
         from ladoga.interactions.subjects import subject_type_register
         from ladoga.partners.merging import merge_references_register
+        from ladoga.sales.deal_links import deal_resolver_register
 
         from . import models as m
 
@@ -68,6 +69,10 @@ class DealsConfig(AppConfig):
             available=lambda interaction, user: user.has_perm("deals.add_deal"),
         )
 
+        # Sales documents name their deal by a plain `deal_id`; sales asks here whether
+        # the deal exists and the user may see it before it stores one.
+        deal_resolver_register(_deal_resolve)
+
         # A partner merge (P9) moves the duplicate's deals, environment and lost-to marks.
         merge_references_register(m.Deal, "partner")
         merge_references_register(m.Deal, "competitor")
@@ -79,6 +84,16 @@ class DealsConfig(AppConfig):
         for role in (Role.ADMIN, Role.HEAD):
             ROLE_PERMISSIONS[role] |= _CONFIGURE
         post_migrate.connect(lambda **kwargs: roles_sync(), sender=self, weak=False)
+
+
+def _deal_resolve(deal_id: int, user) -> bool:
+    """Whether deal `deal_id` exists and `user` may see it (`None`: the system)."""
+    from ladoga.accounts.access import visible
+
+    from .models import Deal
+
+    deals = Deal.objects.all() if user is None else visible(Deal.objects.all(), user)
+    return deals.filter(pk=deal_id).exists()
 
 
 def _staff_sees_catalogue(user):

@@ -26,6 +26,7 @@ class SalesCode(StrEnum):
     PERCENT_INVALID = "percent_invalid"
     # Segments (S2)
     SEGMENT_RULE_EMPTY = "segment_rule_empty"
+    SEGMENT_RULE_INVALID = "segment_rule_invalid"
     # Agreements and contracts (S3–S5)
     AGREEMENT_NAME_REQUIRED = "agreement_name_required"
     AGREEMENT_SCHEDULE_INVALID = "agreement_schedule_invalid"

@@ -13,6 +13,7 @@ from django.db.models import Avg, Count, Q, QuerySet, Sum
 from ladoga.accounts.access import visible
 from ladoga.partners.models import Partner
 
+from . import rules
 from .models import (
     Agreement,
     Contract,
@@ -40,6 +41,16 @@ class Period:
     @classmethod
     def year(cls, year: int) -> "Period":
         return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+
+    @classmethod
+    def twelve_months_to(cls, end: datetime.date) -> "Period":
+        """The twelve months that end with `end` (from the day after the same date a year
+        before; 29 February counts from 1 March)."""
+        try:
+            year_before = end.replace(year=end.year - 1)
+        except ValueError:  # 29 February
+            year_before = datetime.date(end.year - 1, 2, 28)
+        return cls(year_before + datetime.timedelta(days=1), end)
 
 
 def products_visible_to(*, user) -> QuerySet:
@@ -164,6 +175,25 @@ def revenue_by_partner(period: Period, *, user) -> list[PartnerRevenue]:
         )
         for row in rows
     ]
+
+
+def partner_abc_classes(*, on: datetime.date) -> dict[int, str]:
+    """The ABC class of every partner with revenue in the twelve months up to `on`
+    (`rules.abc_classes`; a partner missing here has no revenue and is C).
+
+    A system-wide figure, not a user's view: it decides rule-based segment membership,
+    which is the same for everyone, so it reads every shipment (one `GROUP BY` over the
+    `(date, partner)` index). The analytics domain (a later issue) may become the source
+    of the classification; `services.segments` then asks it instead of this function."""
+    period = Period.twelve_months_to(on)
+    revenues = dict(
+        Shipment.objects.filter(date__gte=period.start, date__lte=period.end)
+        .values("partner_id")
+        .annotate(revenue=Sum("total"))
+        .order_by()
+        .values_list("partner_id", "revenue")
+    )
+    return rules.abc_classes({pk: revenue or Decimal("0") for pk, revenue in revenues.items()})
 
 
 @dataclass(frozen=True)

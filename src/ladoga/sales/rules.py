@@ -8,12 +8,15 @@ the posting control and the forms use the same arithmetic.
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
 
 # One payment stage as plain values: (basis, percent, days).
 Stage = tuple[str, Decimal, int]
+
+K = TypeVar("K")
 
 
 def money_round(value: Decimal) -> Decimal:
@@ -179,3 +182,39 @@ def payment_allocation(
         shares.append(share)
         remaining -= share
     return shares, first_due
+
+
+# ABC classes of partners by revenue (S2 segment rules).
+ABC_A, ABC_B, ABC_C = "A", "B", "C"
+ABC_A_SHARE = Decimal("0.80")  # A: the partners making up the first 80 % of revenue
+ABC_AB_SHARE = Decimal("0.95")  # B: the next 15 %; C: the rest
+
+
+def abc_classes(revenues: Mapping[K, Decimal]) -> dict[K, str]:
+    """The ABC class of every key of `revenues` (partner → revenue).
+
+    Partners are taken by revenue, largest first. A partner is A while the revenue of
+    the partners before it is under 80 % of the total (so the one that crosses the line
+    is A too, and the largest partner is always A), B while it is under 95 %, and C
+    after that. Partners with no revenue (zero or less) are C; when nobody has revenue,
+    everyone is C. Equal revenues get the same class — the class of the first of them —
+    so the answer does not depend on the order of the input."""
+    classes = dict.fromkeys(revenues, ABC_C)
+    earning: dict[Decimal, list[K]] = {}
+    for key, revenue in revenues.items():
+        if Decimal(revenue) > 0:
+            earning.setdefault(Decimal(revenue), []).append(key)
+    total = sum((revenue * len(keys) for revenue, keys in earning.items()), Decimal("0"))
+    before = Decimal("0")
+    for revenue in sorted(earning, reverse=True):
+        keys = earning[revenue]
+        if before < total * ABC_A_SHARE:
+            found = ABC_A
+        elif before < total * ABC_AB_SHARE:
+            found = ABC_B
+        else:
+            found = ABC_C
+        for key in keys:
+            classes[key] = found
+        before += revenue * len(keys)
+    return classes

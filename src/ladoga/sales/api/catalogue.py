@@ -200,6 +200,8 @@ def segment_rule_set(request: HttpRequest, payload: SegmentRuleIn):
             request, PropertyDefinition, payload.property_id, "property_id", checked=False
         ),
         property_value=payload.property_value,
+        region=payload.region,
+        abc_class=payload.abc_class,
         by=request.user,
     )
     return Status(201, rule)
@@ -207,6 +209,7 @@ def segment_rule_set(request: HttpRequest, payload: SegmentRuleIn):
 
 @router.post("/segment-rules/{rule_id}/recompute", response=SegmentRuleOut)
 def segment_rule_recompute(request: HttpRequest, rule_id: int):
+    """Recompute the segment's members now (they are also recomputed every night)."""
     rule = get_visible_or_404(
         SegmentRule.objects.select_related("segment"), request.user, pk=rule_id
     )

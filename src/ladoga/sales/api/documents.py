@@ -370,7 +370,11 @@ def supplier_order_create(request: HttpRequest, payload: SupplierOrderIn):
                 "lines",
             )
         created = services.supplier_order_from_order(
-            order=order, supplier=supplier, date=payload.date, by=request.user
+            order=order,
+            supplier=supplier,
+            date=payload.date,
+            deal_id=payload.deal_id,
+            by=request.user,
         )
     else:
         created = services.supplier_order_create(

@@ -6,6 +6,11 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+DEAL_ID = (
+    "The deal the document is made for: a deal that exists and the caller may see "
+    "(422 `not_found` on `deal_id` otherwise)"
+)
+
 
 class ProductGroupIn(Schema):
     name: str = Field(max_length=150)
@@ -96,11 +101,24 @@ class PriceOnDateOut(Schema):
 
 
 class SegmentRuleIn(Schema):
+    """At least one condition; all of those given must hold."""
+
     segment_id: int
     role: str = ""
     group_id: int | None = None
     property_id: int | None = None
     property_value: str = Field("", max_length=1000)
+    region: str = Field(
+        "",
+        max_length=200,
+        description="Text found, in any case, in a counterparty's legal address or in an "
+        "address of the partner's contact information (e.g. Москва)",
+    )
+    abc_class: str = Field(
+        "",
+        description="A, B or C by revenue over the last twelve months: A the first 80 %, "
+        "B the next 15 %, C the rest and partners without revenue",
+    )
 
 
 class SegmentRuleOut(Schema):
@@ -111,6 +129,8 @@ class SegmentRuleOut(Schema):
     group_id: int | None
     property_id: int | None
     property_value: str
+    region: str
+    abc_class: str
     recomputed_at: datetime.datetime | None
     member_count: int
 
@@ -274,7 +294,7 @@ class ProposalIn(Schema):
     counterparty_id: int | None = None
     date: datetime.date | None = None
     valid_until: datetime.date | None = None
-    deal_id: int | None = None
+    deal_id: int | None = Field(None, description=DEAL_ID)
     tax_regime: str | None = None
     comment: str = ""
 
@@ -286,7 +306,7 @@ class ProposalPatch(Schema):
     counterparty_id: int | None = None
     date: datetime.date | None = None
     valid_until: datetime.date | None = None
-    deal_id: int | None = None
+    deal_id: int | None = Field(None, description=DEAL_ID)
     tax_regime: str | None = None
     comment: str | None = None
 
@@ -311,7 +331,7 @@ class OrderIn(Schema):
         None, description="leave out to take the agreement's"
     )
     tax_regime: str | None = None
-    deal_id: int | None = None
+    deal_id: int | None = Field(None, description=DEAL_ID)
     comment: str = ""
 
 
@@ -324,7 +344,7 @@ class OrderPatch(Schema):
     delivery_date: datetime.date | None = None
     stages: list[PaymentStageIn] | None = None
     tax_regime: str | None = None
-    deal_id: int | None = None
+    deal_id: int | None = Field(None, description=DEAL_ID)
     comment: str | None = None
 
 
@@ -446,7 +466,7 @@ class SupplierOrderIn(Schema):
 
     supplier_id: int
     order_id: int | None = None
-    deal_id: int | None = None
+    deal_id: int | None = Field(None, description=DEAL_ID)
     lines: list[SupplierOrderLineIn] | None = None
     date: datetime.date | None = None
     comment: str = ""

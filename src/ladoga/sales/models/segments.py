@@ -8,10 +8,19 @@ from ladoga.core.models import BusinessModel
 from ladoga.partners.models import PartnerGroup, PartnerRole, PropertyDefinition, Segment
 
 
+class AbcClass(models.TextChoices):
+    """A partner's class by its revenue over the last twelve months (`rules.abc_classes`)."""
+
+    A = "A", _("A: the first 80 %, by revenue")
+    B = "B", _("B: the next 15 %, by revenue")
+    C = "C", _("C: the rest, and no revenue")
+
+
 class SegmentRule(BusinessModel):
     """Makes `segment` rule-based: its members are the active partners that meet every
-    condition given (a role, a group with its sub-groups, a property's value). Recomputed
-    on demand and every night; manual segments simply have no rule."""
+    condition given (a role, a group with its sub-groups, a property's value, a region
+    named in one of their addresses, an ABC class by revenue). Recomputed on demand and
+    every night; manual segments simply have no rule."""
 
     segment = models.OneToOneField(
         Segment, verbose_name=_("segment"), on_delete=models.CASCADE, related_name="rule"
@@ -34,6 +43,22 @@ class SegmentRule(BusinessModel):
         related_name="+",
     )
     property_value = models.CharField(_("property value"), max_length=1000, blank=True)
+    region = models.CharField(
+        _("region"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Partners with this text (any case) in a counterparty's legal address or in an "
+            "address of their contact information, e.g. Moscow."
+        ),
+    )
+    abc_class = models.CharField(
+        _("ABC class"),
+        max_length=1,
+        choices=AbcClass.choices,
+        blank=True,
+        help_text=_("By revenue (shipments) over the last twelve months."),
+    )
     recomputed_at = models.DateTimeField(_("recomputed"), null=True, blank=True)
     member_count = models.PositiveIntegerField(_("members"), default=0)
     history = HistoricalRecords()

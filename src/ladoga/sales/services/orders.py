@@ -14,6 +14,7 @@ from ladoga.core.numbering import number_next
 from ladoga.partners.models import Counterparty, Partner
 
 from .. import rules
+from ..deal_links import deal_id_check
 from ..errors import PostingBlocked
 from ..errors import SalesCode as C
 from ..models import (
@@ -96,6 +97,7 @@ def order_create(
         delivery_date=delivery_date,
         stages=stages,
     )
+    violations += deal_id_check(deal_id, by=by)
     if violations:
         raise ValidationFailed(violations)
     if stages is None:
@@ -175,6 +177,8 @@ def order_update(
         delivery_date=changes.get("delivery_date", order.delivery_date),
         stages=stages,
     )
+    if changes.get("deal_id") not in (None, order.deal_id):
+        violations += deal_id_check(changes["deal_id"], by=by)
     if violations:
         raise ValidationFailed(violations)
     for key, value in changes.items():

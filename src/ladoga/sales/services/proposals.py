@@ -10,6 +10,7 @@ from ladoga.core.errors import ValidationFailed, Violation
 from ladoga.core.numbering import number_next
 from ladoga.partners.models import Counterparty, Partner
 
+from ..deal_links import deal_id_check
 from ..errors import SalesCode as C
 from ..models import Agreement, Proposal, ProposalLine, ProposalStatus
 from ._common import (
@@ -52,6 +53,7 @@ def proposal_create(
         violations.append(
             Violation(C.DATE_INVALID, _("A proposal cannot expire before its date."), "valid_until")
         )
+    violations += deal_id_check(deal_id, by=by)
     if violations:
         raise ValidationFailed(violations)
     proposal = Proposal(
@@ -111,6 +113,8 @@ def proposal_update(
     )
     if "status" in changes and changes["status"] not in ProposalStatus.values:
         violations.append(Violation(C.STATUS_UNKNOWN, _("Unknown status."), "status"))
+    if changes.get("deal_id") not in (None, proposal.deal_id):
+        violations += deal_id_check(changes["deal_id"], by=by)
     if violations:
         raise ValidationFailed(violations)
     for key, value in changes.items():

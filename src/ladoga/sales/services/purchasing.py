@@ -12,6 +12,7 @@ from ladoga.core.numbering import number_next
 from ladoga.partners.models import Partner
 
 from .. import rules
+from ..deal_links import deal_id_check
 from ..errors import SalesCode as C
 from ..models import CustomerOrder, SupplierOrder, SupplierOrderLine
 from ._common import DOCUMENTS, LineIn, lines_check, permission_check, rows_create, stamp, today
@@ -40,6 +41,8 @@ def supplier_order_create(
                 "supplier_id",
             )
         )
+    # A deal inherited from the customer order was checked when the order took it.
+    violations += deal_id_check(deal_id, by=by)
     if violations:
         raise ValidationFailed(violations)
     date = date or today()
@@ -75,13 +78,19 @@ def supplier_order_create(
 
 
 def supplier_order_from_order(
-    *, order: CustomerOrder, supplier: Partner, by=None, date: datetime.date | None = None
+    *,
+    order: CustomerOrder,
+    supplier: Partner,
+    by=None,
+    date: datetime.date | None = None,
+    deal_id: int | None = None,
 ) -> SupplierOrder:
-    """A supplier order for everything a customer order holds (purchase prices to fill)."""
+    """A supplier order for everything a customer order holds (purchase prices to fill);
+    it is for the customer order's deal unless `deal_id` names another."""
     lines = [
         LineIn(product=line.product, quantity=line.quantity, price=Decimal("0"))
         for line in order.lines.select_related("product").order_by("position", "id")
     ]
     return supplier_order_create(
-        supplier=supplier, lines=lines, customer_order=order, date=date, by=by
+        supplier=supplier, lines=lines, customer_order=order, date=date, deal_id=deal_id, by=by
     )
