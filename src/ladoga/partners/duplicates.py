@@ -14,12 +14,13 @@ sharing the most keys — and only those are scored. Each candidate comes with i
 and a score (0–100) to rank by.
 """
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from ladoga.core.errors import ValidationFailed
 
@@ -93,6 +94,27 @@ def _phone_keys(phones: list[str]) -> list[str]:
     return found
 
 
+@dataclass(frozen=True)
+class DuplicateQuery:
+    """What is known of one partner being entered; any part may be empty."""
+
+    name: str = ""
+    inn: tuple[str, ...] = ()
+    phone: tuple[str, ...] = ()
+    email: tuple[str, ...] = ()
+    exclude: frozenset[int] = frozenset()
+
+    @classmethod
+    def of(cls, *, name="", inn=(), phone=(), email=(), exclude=()) -> "DuplicateQuery":
+        return cls(
+            name=name or "",
+            inn=tuple(_values(inn)),
+            phone=tuple(_values(phone)),
+            email=tuple(_values(email)),
+            exclude=frozenset(exclude),
+        )
+
+
 def duplicates_find(
     *,
     name: str = "",
@@ -107,82 +129,162 @@ def duplicates_find(
 
     Raises ValidationFailed (phone_invalid) for a phone that is not a number.
     """
-    found: dict[int, list[Reason]] = {}
-    excluded = set(exclude)
+    query = DuplicateQuery.of(name=name, inn=inn, phone=phone, email=email, exclude=exclude)
+    return duplicates_find_many([query], limit=limit, threshold=threshold)[0]
 
-    def add(partner_id: int, reason: Reason) -> None:
-        if partner_id in excluded:
+
+def duplicates_find_many(
+    queries: Sequence[DuplicateQuery], *, limit: int = 10, threshold: int = NAME_THRESHOLD
+) -> list[list[Candidate]]:
+    """duplicates_find for many partners at once (an import batch): the same evidence and
+    ranking, in six queries whatever the number of partners."""
+    found: list[dict[int, list[Reason]]] = [{} for _query in queries]
+
+    def add(index: int, partner_id: int, reason: Reason) -> None:
+        if partner_id in queries[index].exclude:
             return
-        reasons = found.setdefault(partner_id, [])
+        reasons = found[index].setdefault(partner_id, [])
         if all(r.code != reason.code for r in reasons):
             reasons.append(reason)
 
-    inns = [i for i in (_digits(v) for v in _values(inn)) if i]
-    if inns:
-        rows = Counterparty.objects.filter(
-            inn__in=inns, status=PartnerStatus.ACTIVE, partner__status=PartnerStatus.ACTIVE
-        ).values_list("partner_id", "inn")
-        for partner_id, value in rows:
-            add(partner_id, Reason("inn", _("same INN %(inn)s") % {"inn": value}, WEIGHTS["inn"]))
-
-    exact = [
-        (ContactInfoKind.PHONE, _phone_keys(_values(phone))),
-        (ContactInfoKind.EMAIL, [keys.email_key(e) for e in _values(email)]),
-    ]
-    for kind, wanted in exact:
-        if not wanted:
-            continue
-        rows = ContactInfo.objects.filter(
-            kind=kind, key__in=wanted, partner__status=PartnerStatus.ACTIVE
-        ).values_list("partner_id", "key")
-        for partner_id, key in rows:
-            if kind == ContactInfoKind.PHONE:
-                reason = Reason(
-                    "phone",
-                    _("same phone %(phone)s") % {"phone": keys.phone_display(key)},
-                    WEIGHTS["phone"],
+    wanted_inns = [[i for i in map(_digits, q.inn) if i] for q in queries]
+    by_inn = _partners_by(
+        Counterparty.objects.filter(
+            status=PartnerStatus.ACTIVE, partner__status=PartnerStatus.ACTIVE
+        ),
+        "inn",
+        {i for inns in wanted_inns for i in inns},
+    )
+    for index, inns in enumerate(wanted_inns):
+        for inn in inns:
+            for partner_id in by_inn.get(inn, ()):
+                add(
+                    index,
+                    partner_id,
+                    Reason("inn", _("same INN %(inn)s") % {"inn": inn}, WEIGHTS["inn"]),
                 )
-            else:
-                reason = Reason(
-                    "email", _("same e-mail %(email)s") % {"email": key}, WEIGHTS["email"]
-                )
-            add(partner_id, reason)
 
-    name_key = keys.name_key(name)
-    if name_key:
-        search_keys = sorted(keys.name_search_keys(name))
+    wanted_phones = [_phone_keys(q.phone) for q in queries]
+    wanted_emails = [[keys.email_key(e) for e in q.email] for q in queries]
+    for kind, wanted in (
+        (ContactInfoKind.PHONE, wanted_phones),
+        (ContactInfoKind.EMAIL, wanted_emails),
+    ):
+        by_key = _partners_by(
+            ContactInfo.objects.filter(kind=kind, partner__status=PartnerStatus.ACTIVE),
+            "key",
+            {k for query_keys in wanted for k in query_keys},
+        )
+        for index, query_keys in enumerate(wanted):
+            for key in query_keys:
+                for partner_id in by_key.get(key, ()):
+                    add(index, partner_id, _exact_reason(kind, key))
+
+    name_keys = [keys.name_key(q.name) for q in queries]
+    candidates = _name_candidates(
+        [
+            keys.name_search_keys(q.name) if k else set()
+            for q, k in zip(queries, name_keys, strict=True)
+        ]
+    )
+    for index, (wanted_key, named) in enumerate(zip(name_keys, candidates, strict=True)):
+        for partner_id, similarity in _similar(wanted_key, named, threshold):
+            add(
+                index,
+                partner_id,
+                Reason(
+                    "name",
+                    _("name %(percent)d %% similar") % {"percent": similarity},
+                    round(similarity * NAME_WEIGHT),
+                ),
+            )
+
+    partners = Partner.objects.select_related("manager").in_bulk(
+        list({pk for reasons in found for pk in reasons})
+    )
+    results = []
+    for reasons_of in found:
+        ranked = [
+            Candidate(partner=partners[pk], reasons=sorted(reasons, key=lambda r: -r.score))
+            for pk, reasons in reasons_of.items()
+            if pk in partners
+        ]
+        ranked.sort(key=lambda c: (-c.score, c.partner.name, c.partner.pk))
+        results.append(ranked[:limit])
+    return results
+
+
+def _partners_by(queryset, column: str, values: set[str]) -> dict[str, list[int]]:
+    """The partners having each of `values` in `column` (one query)."""
+    found: dict[str, list[int]] = {}
+    if values:
+        rows = queryset.filter(**{f"{column}__in": sorted(values)}).values_list(
+            column, "partner_id"
+        )
+        for value, partner_id in rows:
+            found.setdefault(value, []).append(partner_id)
+    return found
+
+
+def _exact_reason(kind: str, key: str) -> Reason:
+    if kind == ContactInfoKind.PHONE:
+        message = _("same phone %(phone)s") % {"phone": keys.phone_display(key)}
+        return Reason("phone", message, WEIGHTS["phone"])
+    return Reason("email", _("same e-mail %(email)s") % {"email": key}, WEIGHTS["email"])
+
+
+def _name_candidates(key_sets: list[set[str]]) -> list[list[tuple[int, str]]]:
+    """For each set of name search keys, the active partners sharing the most of them (at
+    most CANDIDATE_CAP), with their normalised names. One name: counted and cut by the
+    database; many: every (key, partner) pair of all the keys read at once and counted
+    here."""
+    if len(key_sets) == 1:
+        if not key_sets[0]:
+            return [[]]
         ids = list(
-            PartnerNameKey.objects.filter(key__in=search_keys)
+            PartnerNameKey.objects.filter(key__in=sorted(key_sets[0]))
             .values("partner_id")
             .annotate(hits=Count("id"))
             .order_by("-hits", "partner_id")
             .values_list("partner_id", flat=True)[:CANDIDATE_CAP]
         )
-        rows = Partner.objects.filter(pk__in=ids, status=PartnerStatus.ACTIVE).values_list(
-            "id", "name_key"
-        )
-        for partner_id, key in rows:
-            similarity = key_similarity(name_key, key)
-            if similarity >= threshold:
-                add(
-                    partner_id,
-                    Reason(
-                        "name",
-                        _("name %(percent)d %% similar") % {"percent": similarity},
-                        round(similarity * NAME_WEIGHT),
-                    ),
-                )
+        active = Partner.objects.filter(pk__in=ids, status=PartnerStatus.ACTIVE)
+        return [list(active.values_list("id", "name_key"))]
+    holders: dict[str, list[int]] = {}
+    names: dict[int, str] = {}
+    all_keys = sorted(set().union(*key_sets))
+    if all_keys:
+        rows = PartnerNameKey.objects.filter(
+            key__in=all_keys, partner__status=PartnerStatus.ACTIVE
+        ).values_list("key", "partner_id", "partner__name_key")
+        for key, partner_id, name in rows:
+            holders.setdefault(key, []).append(partner_id)
+            names[partner_id] = name
+    result = []
+    for wanted in key_sets:
+        hits = Counter(pk for key in wanted for pk in holders.get(key, ()))
+        ranked = sorted(hits.items(), key=lambda item: (-item[1], item[0]))
+        result.append([(pk, names[pk]) for pk, _hits in ranked[:CANDIDATE_CAP]])
+    return result
 
-    if not found:
+
+def _similar(name_key: str, named: list[tuple[int, str]], threshold: int):
+    """The (partner, similarity) of `named` whose names are at least `threshold` % like
+    `name_key` — key_similarity, computed by rapidfuzz over the whole list at once."""
+    if not name_key or not named:
         return []
-    partners = Partner.objects.select_related("manager").in_bulk(list(found))
-    candidates = [
-        Candidate(partner=partners[pk], reasons=sorted(reasons, key=lambda r: -r.score))
-        for pk, reasons in found.items()
-        if pk in partners
+    choices = [name for _pk, name in named]
+    best: dict[int, float] = {}
+    for scorer in (fuzz.ratio, fuzz.token_sort_ratio):
+        for _choice, score, position in process.extract(
+            name_key, choices, scorer=scorer, score_cutoff=threshold - 0.5, limit=None
+        ):
+            best[position] = max(best.get(position, 0), score)
+    return [
+        (named[position][0], round(score))
+        for position, score in sorted(best.items())
+        if round(score) >= threshold
     ]
-    candidates.sort(key=lambda c: (-c.score, c.partner.name, c.partner.pk))
-    return candidates[:limit]
 
 
 def _digits(value: str) -> str:

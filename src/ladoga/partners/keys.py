@@ -11,6 +11,7 @@
 - `email_key`, `website_key`, `text_key`: lower-case, trimmed forms for exact matches.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -70,6 +71,7 @@ def name_words(name: str) -> list[str]:
     return folded
 
 
+@functools.lru_cache(maxsize=16384)
 def name_key(name: str) -> str:
     """The normalised name: «ООО "Ромашка-Юг"» → "romashka yug"."""
     return " ".join(name_words(name))[:KEY_MAX_LENGTH]
@@ -98,8 +100,10 @@ def phone_parse(value: str, region: str = DEFAULT_PHONE_REGION) -> phonenumbers.
     return number
 
 
+@functools.lru_cache(maxsize=4096)
 def phone_key(value: str, region: str = DEFAULT_PHONE_REGION) -> str:
-    """A phone in E.164 (+79123456789); ValueError when it is not a valid number."""
+    """A phone in E.164 (+79123456789); ValueError when it is not a valid number.
+    Remembered: an import asks for the key of each phone several times."""
     return phonenumbers.format_number(
         phone_parse(value, region), phonenumbers.PhoneNumberFormat.E164
     )

@@ -40,7 +40,7 @@ from ladoga.accounts.roles import Role
 from ladoga.core.errors import DomainError
 
 from .. import keys, queries, services
-from ..duplicates import duplicates_find
+from ..duplicates import NAME_THRESHOLD, DuplicateQuery, duplicates_find_many, key_similarity
 from ..models import (
     ContactInfoKind,
     Counterparty,
@@ -58,6 +58,7 @@ logger = logging.getLogger("ladoga.partners.import")
 BATCH = 200
 REPORT_ROWS = 200
 ACTIONS = ("create", "update", "duplicate", "error")
+WRITTEN = ("create", "update")
 
 KIND_WORDS = {
     PartnerKind.COMPANY: {"company", "компания", "организация", "юрлицо"},
@@ -355,43 +356,64 @@ class Importer:
             batch = list(itertools.islice(rows, BATCH))
             if not batch:
                 break
-            if self.dry_run:
-                for row in batch:
-                    report.add(self._row(row))
-            else:
-                with transaction.atomic():
-                    for row in batch:
-                        report.add(self._row(row))
+            for result in sorted(self._batch(batch), key=lambda r: r.number):
+                report.add(result)
             done += len(batch)
             self.progress(done, report.total)
 
+    def _batch(self, rows: list[Row | BrokenRow]) -> list[RowResult]:
+        """Decide a batch of rows and, in a real run, write them: the lookups of the whole
+        batch in a fixed number of queries, the writes through the batch services."""
+        results, parsed_rows = [], []
+        for row in rows:
+            if isinstance(row, BrokenRow):
+                results.append(RowResult(row.number, "error", messages=[row.message]))
+                continue
+            parsed, problems = self.parser.parse(row)
+            if parsed is None:
+                name = self.parser.cells(row).get("name", "")
+                results.append(RowResult(row.number, "error", name, problems))
+            else:
+                parsed_rows.append((row.number, parsed))
+        lookup = BatchLookup(self, [parsed for _number, parsed in parsed_rows])
+        decided = [(self._decide(number, parsed, lookup), parsed) for number, parsed in parsed_rows]
+        results += [result for result, _parsed in decided if result.action not in WRITTEN]
+        writes = [(result, parsed) for result, parsed in decided if result.action in WRITTEN]
+        if self.dry_run or not writes:
+            return results + [result for result, _parsed in writes]
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    self._write_batch(writes)
+                return results + [result for result, _parsed in writes]
+            except DomainError:
+                pass  # some row breaks a rule after all: write row by row to find it
+            for result, parsed in writes:
+                try:
+                    with transaction.atomic():
+                        self._write(result, parsed)
+                except DomainError as error:
+                    result = RowResult(
+                        result.number,
+                        "error",
+                        parsed.name,
+                        [str(v.message) for v in error.violations],
+                    )
+                results.append(result)
+        return results
+
     def _id_problems(self, partner_id: int) -> list[str]:
         if not self._visible().filter(pk=partner_id).exists():
-            return [
-                f"{FIELDS['id']}: "
-                + _("no partner with ID %(id)d that you can see") % {"id": partner_id}
-            ]
+            return [self._id_problem(partner_id)]
         return []
+
+    def _id_problem(self, partner_id: int) -> str:
+        return f"{FIELDS['id']}: " + _("no partner with ID %(id)d that you can see") % {
+            "id": partner_id
+        }
 
     def _visible(self):
         return queries.partners_visible_to(user=self.user)
-
-    def _row(self, row: Row | BrokenRow) -> RowResult:
-        if isinstance(row, BrokenRow):
-            return RowResult(row.number, "error", messages=[row.message])
-        parsed, problems = self.parser.parse(row)
-        if parsed is None:
-            return RowResult(row.number, "error", self.parser.cells(row).get("name", ""), problems)
-        result = self._decide(row.number, parsed)
-        if result.action in ("create", "update") and not self.dry_run:
-            try:
-                with transaction.atomic():
-                    self._write(result, parsed)
-            except DomainError as error:
-                return RowResult(
-                    row.number, "error", parsed.name, [str(v.message) for v in error.violations]
-                )
-        return result
 
     def _keys(self, parsed: Parsed) -> list[tuple[str, str]]:
         found = [("name", keys.name_key(parsed.name))]
@@ -403,32 +425,22 @@ class Importer:
                 found.append((str(item["kind"]), key))
         return [k for k in found if k[1]]
 
-    def _decide(self, number: int, parsed: Parsed) -> RowResult:
+    def _decide(self, number: int, parsed: Parsed, lookup: "BatchLookup") -> RowResult:
         result = RowResult(number, "create", parsed.name)
         inn = (parsed.counterparty or {}).get("inn", "")
         if parsed.partner_id is not None:
-            problems = self._id_problems(parsed.partner_id)
-            if problems:
-                return RowResult(number, "error", parsed.name, problems)
+            if parsed.partner_id not in lookup.visible:
+                return RowResult(
+                    number, "error", parsed.name, [self._id_problem(parsed.partner_id)]
+                )
             result.action, result.partner_id = "update", parsed.partner_id
         elif inn:
-            same = Counterparty.objects.filter(
-                inn=inn, status=PartnerStatus.ACTIVE, partner__status=PartnerStatus.ACTIVE
-            ).order_by("pk")
-            # The same KPP, else the one without a KPP (a branch has its own KPP).
-            kpp = parsed.counterparty.get("kpp", "")
-            partner_id = (
-                same.filter(kpp=kpp).values_list("partner_id", flat=True).first()
-                if kpp
-                else same.values_list("partner_id", flat=True).first()
-            )
-            if partner_id is None and kpp:
-                partner_id = same.filter(kpp="").values_list("partner_id", flat=True).first()
+            partner_id = lookup.partner_by_inn(inn, parsed.counterparty.get("kpp", ""))
             if partner_id is not None:
-                if self._visible().filter(pk=partner_id).exists():
+                if partner_id in lookup.visible:
                     result.action, result.partner_id = "update", partner_id
                 else:
-                    other = Partner.objects.select_related("manager").get(pk=partner_id)
+                    other = lookup.invisible[partner_id]
                     return RowResult(
                         number,
                         "duplicate",
@@ -450,36 +462,76 @@ class Importer:
                     parsed.name,
                     [_("the same as row %(row)d (%(what)s)") % {"row": first, "what": value}],
                 )
-            result = self._duplicates(result, parsed)
-        if result.action in ("create", "update"):
+            result = self._duplicates(result, parsed, lookup)
+        if result.action in WRITTEN:
             for key in row_keys:
                 self.seen.setdefault(key, number)
+            if result.action == "create":
+                lookup.created.append((number, keys.name_key(parsed.name)))
         return result
 
-    def _duplicates(self, result: RowResult, parsed: Parsed) -> RowResult:
-        phones = [i["value"] for i in parsed.contact_info if i["kind"] == ContactInfoKind.PHONE]
-        emails = [i["value"] for i in parsed.contact_info if i["kind"] == ContactInfoKind.EMAIL]
-        candidates = duplicates_find(
-            name=parsed.name,
-            inn=(parsed.counterparty or {}).get("inn", ""),
-            phone=phones,
-            email=emails,
-            limit=3,
-        )
-        if not candidates:
-            return result
-        return RowResult(
-            result.number,
-            "duplicate",
-            parsed.name,
-            [
-                f"{c.partner.name} (#{c.partner.pk}): " + ", ".join(r.message for r in c.reasons)
-                for c in candidates
+    def _duplicates(self, result: RowResult, parsed: Parsed, lookup: "BatchLookup") -> RowResult:
+        candidates = lookup.candidates.get(id(parsed), [])
+        if candidates:
+            return RowResult(
+                result.number,
+                "duplicate",
+                parsed.name,
+                [
+                    f"{c.partner.name} (#{c.partner.pk}): "
+                    + ", ".join(r.message for r in c.reasons)
+                    for c in candidates
+                ],
+                candidates[0].partner.pk,
+            )
+        # A row of this batch decided before it is not in the database yet: compare names.
+        name = keys.name_key(parsed.name)
+        for number, other in lookup.created:
+            similarity = key_similarity(name, other)
+            if similarity >= NAME_THRESHOLD:
+                return RowResult(
+                    result.number,
+                    "duplicate",
+                    parsed.name,
+                    [
+                        _("the same as row %(row)d (%(what)s)")
+                        % {
+                            "row": number,
+                            "what": _("name %(percent)d %% similar") % {"percent": similarity},
+                        }
+                    ],
+                )
+        return result
+
+    def _write_batch(self, writes: list[tuple[RowResult, Parsed]]) -> None:
+        creates = [(r, p) for r, p in writes if r.action == "create"]
+        created = services.partners_create_many(
+            drafts=[
+                services.PartnerDraft(
+                    partner=p.partner, counterparty=p.counterparty, contact_info=p.contact_info
+                )
+                for _r, p in creates
             ],
-            candidates[0].partner.pk,
+            by=self.user,
+        )
+        for (result, _parsed), partner in zip(creates, created, strict=True):
+            result.partner_id = partner.pk
+        services.partners_update_many(
+            changes=[
+                services.PartnerChange(
+                    partner_id=r.partner_id,
+                    changes=p.changes,
+                    counterparty=p.counterparty,
+                    contact_info=p.contact_info,
+                )
+                for r, p in writes
+                if r.action == "update"
+            ],
+            by=self.user,
         )
 
     def _write(self, result: RowResult, parsed: Parsed) -> None:
+        """One row's writes (when its batch failed as a whole)."""
         if result.action == "create":
             created = services.partner_register(
                 partner=parsed.partner,
@@ -490,36 +542,73 @@ class Importer:
             )
             result.partner_id = created.pk
             return
-        partner = Partner.objects.get(pk=result.partner_id)
-        services.partner_update(
-            partner=partner, expected_version=None, by=self.user, **parsed.changes
-        )
-        if parsed.counterparty:
-            data = parsed.counterparty
-            existing = None
-            if data.get("inn"):
-                same = Counterparty.objects.filter(
-                    partner=partner, inn=data["inn"], status=PartnerStatus.ACTIVE
-                ).order_by("pk")
-                existing = (
-                    same.filter(kpp=data.get("kpp", "")).first()
-                    or (same.filter(kpp="").first() if data.get("kpp") else None)
-                    or (same.first() if not data.get("kpp") else None)
+        services.partners_update_many(
+            changes=[
+                services.PartnerChange(
+                    partner_id=result.partner_id,
+                    changes=parsed.changes,
+                    counterparty=parsed.counterparty,
+                    contact_info=parsed.contact_info,
                 )
-            if existing is None:
-                services.counterparty_create(partner=partner, by=self.user, **data)
-            else:
-                changes = {
-                    k: v
-                    for k, v in data.items()
-                    if v and k in ("kpp", "ogrn", "full_name", "legal_address")
-                }
-                if changes:
-                    services.counterparty_update(
-                        counterparty=existing, expected_version=None, by=self.user, **changes
-                    )
-        for item in parsed.contact_info:
-            services.contact_info_add(owner=partner, by=self.user, **item)
+            ],
+            by=self.user,
+        )
+
+
+class BatchLookup:
+    """What the rows of one batch need from the database, read in a few queries: the
+    partners their IDs and INNs name, which of those the user sees, and the duplicate
+    candidates of every row."""
+
+    def __init__(self, importer: Importer, rows: list[Parsed]):
+        inns = {(p.counterparty or {}).get("inn", "") for p in rows} - {""}
+        self.by_inn: dict[str, list[tuple[str, int]]] = {}
+        if inns:
+            same = Counterparty.objects.filter(
+                inn__in=sorted(inns),
+                status=PartnerStatus.ACTIVE,
+                partner__status=PartnerStatus.ACTIVE,
+            ).order_by("pk")
+            for inn, kpp, partner_id in same.values_list("inn", "kpp", "partner_id"):
+                self.by_inn.setdefault(inn, []).append((kpp, partner_id))
+        named = {p.partner_id for p in rows if p.partner_id is not None}
+        named |= {pk for pairs in self.by_inn.values() for _kpp, pk in pairs}
+        self.visible = set(importer._visible().filter(pk__in=named).values_list("pk", flat=True))
+        self.invisible = Partner.objects.select_related("manager").in_bulk(named - self.visible)
+        searched = [p for p in rows if p.partner_id is None and not self._updates(p)]
+        found = duplicates_find_many(
+            [
+                DuplicateQuery.of(
+                    name=p.name,
+                    inn=(p.counterparty or {}).get("inn", ""),
+                    phone=[
+                        i["value"] for i in p.contact_info if i["kind"] == ContactInfoKind.PHONE
+                    ],
+                    email=[
+                        i["value"] for i in p.contact_info if i["kind"] == ContactInfoKind.EMAIL
+                    ],
+                )
+                for p in searched
+            ],
+            limit=3,
+        )
+        self.candidates = {id(p): c for p, c in zip(searched, found, strict=True)}
+        self.created: list[tuple[int, str]] = []  # (row, name key) of this batch's creates
+
+    def _updates(self, parsed: Parsed) -> bool:
+        """Whether the row's INN names a partner the user sees (the row updates it)."""
+        inn = (parsed.counterparty or {}).get("inn", "")
+        return bool(inn) and self.partner_by_inn(inn, parsed.counterparty["kpp"]) in self.visible
+
+    def partner_by_inn(self, inn: str, kpp: str) -> int | None:
+        """The partner an INN names: the same KPP, else one without a KPP (a branch has its
+        own KPP); with no KPP given, the first."""
+        pairs = self.by_inn.get(inn, [])
+        if not kpp:
+            return pairs[0][1] if pairs else None
+        return next((pk for k, pk in pairs if k == kpp), None) or next(
+            (pk for k, pk in pairs if not k), None
+        )
 
 
 def job_run(job_id: str) -> None:

@@ -124,12 +124,10 @@ class Partner(BusinessModel):
     segments = models.ManyToManyField(
         Segment, verbose_name=_("segments"), blank=True, related_name="partners"
     )
+    # Not indexed on its own: nearly every partner is active, and SQLite's planner, which
+    # has no statistics, would otherwise walk this index for every join on the partner.
     status = models.CharField(
-        _("status"),
-        max_length=16,
-        choices=PartnerStatus.choices,
-        default=PartnerStatus.ACTIVE,
-        db_index=True,
+        _("status"), max_length=16, choices=PartnerStatus.choices, default=PartnerStatus.ACTIVE
     )
     comment = models.TextField(_("comment"), blank=True)
     name_key = models.CharField(_("normalised name"), max_length=255, db_index=True, editable=False)

@@ -6,6 +6,7 @@ an existing record take `expected_version` (X5; None skips the check for interna
 """
 
 from ..merging import merge_references_register
+from .batch import PartnerChange, PartnerDraft, partners_create_many, partners_update_many
 from .contacts import (
     ContactInfoItem,
     contact_create,
@@ -42,6 +43,8 @@ from .wizard import partner_register
 
 __all__ = [
     "ContactInfoItem",
+    "PartnerChange",
+    "PartnerDraft",
     "bank_account_add",
     "bank_account_delete",
     "bank_requisites_check",
@@ -65,6 +68,8 @@ __all__ = [
     "partner_register",
     "partner_restore",
     "partner_update",
+    "partners_create_many",
+    "partners_update_many",
     "property_definition_create",
     "property_value_parse",
     "property_values_set",

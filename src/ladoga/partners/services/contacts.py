@@ -1,6 +1,7 @@
 """Contact persons (P3) and contact information (P4)."""
 
 import datetime
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -135,6 +136,7 @@ class ContactInfoItem:
         )
 
 
+@functools.lru_cache(maxsize=16384)  # an import normalises each value several times
 def contact_info_normalise(kind: str, value: str) -> tuple[str, str]:
     """The value as it will be stored and its normalised key; ValidationFailed if invalid.
 
@@ -228,6 +230,42 @@ def _items_check(items: Iterable) -> tuple[list[tuple[ContactInfoItem, str, str]
     return checked, violations
 
 
+@dataclass(frozen=True)
+class WantedInfo:
+    kind: str
+    key: str
+    value: str
+    label: str
+    is_primary: bool
+
+
+def contact_info_wanted(items: Iterable) -> tuple[dict[tuple[str, str], WantedInfo], list]:
+    """Items given as an owner's complete contact information, checked and normalised:
+    the same kind and key once, and one primary per kind (the first marked one, else the
+    first given). Shared by contact_info_set and partners_create_many."""
+    checked, violations = _items_check(items)
+    first: dict[tuple[str, str], tuple[ContactInfoItem, str]] = {}
+    for item, value, key in checked:
+        first.setdefault((item.kind, key), (item, value))
+    primary: dict[str, tuple[str, str]] = {}
+    for (kind, key), (item, _value) in first.items():
+        if item.is_primary and kind not in primary:
+            primary[kind] = (kind, key)
+    for kind, key in first:
+        primary.setdefault(kind, (kind, key))
+    wanted = {
+        pair: WantedInfo(
+            kind=pair[0],
+            key=pair[1],
+            value=value,
+            label=clean(item.label)[:100],
+            is_primary=primary[pair[0]] == pair,
+        )
+        for pair, (item, value) in first.items()
+    }
+    return wanted, violations
+
+
 @transaction.atomic
 def contact_info_add(
     *,
@@ -271,34 +309,23 @@ def contact_info_set(
     """
     fields = _owner_fields(owner)
     partner_active_check(fields["partner"])
-    checked, violations = _items_check(items)
+    wanted, violations = contact_info_wanted(items)
     if violations:
         raise ValidationFailed(violations)
     current = {(row.kind, row.key): row for row in contact_info_of(owner)}
-    wanted: dict[tuple[str, str], tuple[ContactInfoItem, str]] = {}
-    for item, value, key in checked:
-        wanted.setdefault((item.kind, key), (item, value))
-    # One primary per kind: the first marked one, else the first given.
-    primary: dict[str, tuple[str, str]] = {}
-    for (kind, key), (item, _value) in wanted.items():
-        if item.is_primary and kind not in primary:
-            primary[kind] = (kind, key)
-    for kind, key in wanted:
-        primary.setdefault(kind, (kind, key))
     stale = [row.pk for pair, row in current.items() if pair not in wanted]
     if stale:
         ContactInfo.objects.filter(pk__in=stale).delete()
     result = []
-    for pair, (item, value) in wanted.items():
-        is_primary = primary[pair[0]] == pair
+    for pair, item in wanted.items():
         row = current.get(pair)
         if row is None:
             row = ContactInfo.objects.create(
-                kind=pair[0], key=pair[1], value=value, label=clean(item.label)[:100],
-                is_primary=is_primary, created_by=by, **fields,
+                kind=item.kind, key=item.key, value=item.value, label=item.label,
+                is_primary=item.is_primary, created_by=by, **fields,
             )  # fmt: skip
-        elif (row.value, row.label, row.is_primary) != (value, clean(item.label)[:100], is_primary):
-            row.value, row.label, row.is_primary = value, clean(item.label)[:100], is_primary
+        elif (row.value, row.label, row.is_primary) != (item.value, item.label, item.is_primary):
+            row.value, row.label, row.is_primary = item.value, item.label, item.is_primary
             row.save()
         result.append(row)
     return result

@@ -52,12 +52,47 @@ def _kind_check(kind: str) -> list[Violation]:
     return []
 
 
-def partner_name_keys_store(partner: Partner) -> None:
-    """Refresh the indexed search keys of a partner's name (duplicates.py reads them)."""
-    partner.name_keys.all().delete()
+def partner_name_keys_store(*partners: Partner, new: bool = False) -> None:
+    """Refresh the indexed search keys of the partners' names (duplicates.py reads them);
+    `new` partners have none to remove yet."""
+    if not new:
+        PartnerNameKey.objects.filter(partner__in=[p.pk for p in partners]).delete()
     PartnerNameKey.objects.bulk_create(
-        [PartnerNameKey(partner=partner, key=key) for key in sorted(name_search_keys(partner.name))]
+        PartnerNameKey(partner=partner, key=key)
+        for partner in partners
+        for key in sorted(name_search_keys(partner.name))
     )
+
+
+def partner_fields_check(
+    *,
+    name: str,
+    roles: Iterable[str] = (PartnerRole.CLIENT,),
+    kind: str = PartnerKind.COMPANY,
+    group: PartnerGroup | None = None,
+    manager=None,
+    is_potential_client: bool = False,
+    comment: str = "",
+    by=None,
+) -> tuple[dict, list[Violation]]:
+    """A new partner's model fields, checked: the rules of partner_create, shared with
+    partners_create_many. The responsible manager defaults to the creator."""
+    manager = manager if manager is not None else by
+    name, violations = _name_check(name)
+    role_flags, role_violations = _roles_check(roles)
+    violations += role_violations + _kind_check(kind) + manager_check(manager)
+    fields = {
+        "name": name,
+        "kind": kind,
+        "group": group,
+        "manager": manager,
+        "is_potential_client": is_potential_client,
+        "comment": comment or "",
+        "name_key": name_key(name),
+        "created_by": by,
+        **role_flags,
+    }
+    return fields, violations
 
 
 @transaction.atomic
@@ -77,26 +112,16 @@ def partner_create(
 
     Does not look for duplicates; the registration wizard (partner_register) does.
     """
-    manager = manager if manager is not None else by
-    name, violations = _name_check(name)
-    role_flags, role_violations = _roles_check(roles)
-    violations += role_violations + _kind_check(kind) + manager_check(manager)
+    fields, violations = partner_fields_check(
+        name=name, roles=roles, kind=kind, group=group, manager=manager,
+        is_potential_client=is_potential_client, comment=comment, by=by,
+    )  # fmt: skip
     if violations:
         raise ValidationFailed(violations)
-    partner = Partner.objects.create(
-        name=name,
-        kind=kind,
-        group=group,
-        manager=manager,
-        is_potential_client=is_potential_client,
-        comment=comment or "",
-        name_key=name_key(name),
-        created_by=by,
-        **role_flags,
-    )
+    partner = Partner.objects.create(**fields)
     if segments:
         partner.segments.set(segments)
-    partner_name_keys_store(partner)
+    partner_name_keys_store(partner, new=True)
     return partner
 
 
@@ -112,17 +137,11 @@ PARTNER_CHANGEABLE = {
 }
 
 
-@transaction.atomic
-def partner_update(
-    *, partner: Partner, expected_version: int | None, by=None, **changes
-) -> Partner:
-    """Change a partner's name, roles, kind, group, manager, segments, flag or comment.
-
-    Refuses when the partner changed since the caller read `expected_version` (X5).
-    """
+def partner_changes_check(changes: dict) -> tuple[dict, list[Violation]]:
+    """Changes to a partner, checked and shaped as model fields (roles become the role
+    flags): the rules of partner_update, shared with partners_update_many."""
     unknown_changes_check(changes, PARTNER_CHANGEABLE)
-    partner = locked_checked(Partner, partner, expected_version)
-    violations: list[Violation] = []
+    changes, violations = dict(changes), []
     if "name" in changes:
         changes["name"], found = _name_check(changes["name"])
         violations += found
@@ -134,11 +153,26 @@ def partner_update(
         violations += _kind_check(changes["kind"])
     if "manager" in changes:
         violations += manager_check(changes["manager"])
+    if "comment" in changes:
+        changes["comment"] = changes["comment"] or ""
+    return changes, violations
+
+
+@transaction.atomic
+def partner_update(
+    *, partner: Partner, expected_version: int | None, by=None, **changes
+) -> Partner:
+    """Change a partner's name, roles, kind, group, manager, segments, flag or comment.
+
+    Refuses when the partner changed since the caller read `expected_version` (X5).
+    """
+    partner = locked_checked(Partner, partner, expected_version)
+    changes, violations = partner_changes_check(changes)
     if violations:
         raise ValidationFailed(violations)
     segments = changes.pop("segments", None)
     for field, value in changes.items():
-        setattr(partner, field, value if field != "comment" else value or "")
+        setattr(partner, field, value)
     if "name" in changes:
         partner.name_key = name_key(partner.name)
     partner.save()

@@ -128,20 +128,14 @@ def _inn_kpp_free_check(*, inn: str, kpp: str, exclude_pk: int | None = None) ->
         taken = taken.exclude(pk=exclude_pk)
     if taken.exists():
         raise Conflict.single(
-            PartnersCode.COUNTERPARTY_INN_KPP_TAKEN,
-            _("An active counterparty with INN %(inn)s and KPP %(kpp)s already exists.")
-            % {"inn": inn, "kpp": kpp or "—"},
-            "inn",
+            PartnersCode.COUNTERPARTY_INN_KPP_TAKEN, inn_kpp_taken_message(inn, kpp), "inn"
         )
 
 
 def _inn_kpp_taken(error: IntegrityError, inn: str, kpp: str) -> Conflict:
     # Two transactions passed the check at once (PostgreSQL); the constraint caught it.
     return Conflict.single(
-        PartnersCode.COUNTERPARTY_INN_KPP_TAKEN,
-        _("An active counterparty with INN %(inn)s and KPP %(kpp)s already exists.")
-        % {"inn": inn, "kpp": kpp or "—"},
-        "inn",
+        PartnersCode.COUNTERPARTY_INN_KPP_TAKEN, inn_kpp_taken_message(inn, kpp), "inn"
     )
 
 
@@ -160,6 +154,45 @@ def _names_check(short_name: str, full_name: str) -> tuple[str, str, list[Violat
             ],
         )
     return short_name[:255], full_name[:500], []
+
+
+def counterparty_fields_check(
+    *,
+    short_name: str,
+    kind: str = Kind.LEGAL_ENTITY,
+    full_name: str = "",
+    inn: str = "",
+    kpp: str = "",
+    ogrn: str = "",
+    country: str = "RU",
+    foreign_tax_number: str = "",
+    legal_address: str = "",
+    comment: str = "",
+) -> tuple[dict, list[Violation]]:
+    """A new counterparty's model fields, checked (names and numbers, P10): the rules of
+    counterparty_create, shared with partners_create_many. The INN+KPP uniqueness is
+    the caller's, since it needs the database."""
+    short_name, full_name, violations = _names_check(short_name, full_name)
+    numbers, found = requisites_check(
+        kind=kind, inn=inn, kpp=kpp, ogrn=ogrn, country=country,
+        foreign_tax_number=foreign_tax_number,
+    )  # fmt: skip
+    fields = {
+        "kind": kind,
+        "short_name": short_name,
+        "full_name": full_name or short_name,
+        "legal_address": clean(legal_address)[:500],
+        "comment": comment or "",
+        **numbers,
+    }
+    return fields, violations + found
+
+
+def inn_kpp_taken_message(inn: str, kpp: str) -> str:
+    return _("An active counterparty with INN %(inn)s and KPP %(kpp)s already exists.") % {
+        "inn": inn,
+        "kpp": kpp or "—",
+    }
 
 
 @transaction.atomic
@@ -181,29 +214,19 @@ def counterparty_create(
     """Add a counterparty to a partner, checking its numbers (P10); an INN+KPP pair is
     unique among active counterparties."""
     partner_active_check(partner)
-    short_name, full_name, violations = _names_check(short_name, full_name)
-    numbers, found = requisites_check(
-        kind=kind, inn=inn, kpp=kpp, ogrn=ogrn, country=country,
-        foreign_tax_number=foreign_tax_number,
+    fields, violations = counterparty_fields_check(
+        kind=kind, short_name=short_name, full_name=full_name, inn=inn, kpp=kpp, ogrn=ogrn,
+        country=country, foreign_tax_number=foreign_tax_number, legal_address=legal_address,
+        comment=comment,
     )  # fmt: skip
-    violations += found
     if violations:
         raise ValidationFailed(violations)
-    _inn_kpp_free_check(inn=numbers["inn"], kpp=numbers["kpp"])
+    _inn_kpp_free_check(inn=fields["inn"], kpp=fields["kpp"])
     try:
         with transaction.atomic():
-            return Counterparty.objects.create(
-                partner=partner,
-                kind=kind,
-                short_name=short_name,
-                full_name=full_name or short_name,
-                legal_address=clean(legal_address)[:500],
-                comment=comment or "",
-                created_by=by,
-                **numbers,
-            )
+            return Counterparty.objects.create(partner=partner, created_by=by, **fields)
     except IntegrityError as error:
-        raise _inn_kpp_taken(error, numbers["inn"], numbers["kpp"]) from None
+        raise _inn_kpp_taken(error, fields["inn"], fields["kpp"]) from None
 
 
 COUNTERPARTY_CHANGEABLE = {
