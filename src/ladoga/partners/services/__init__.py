@@ -29,7 +29,7 @@ from .partners import (
     segment_create,
 )
 from .properties import property_definition_create, property_value_parse, property_values_set
-from .registry_check import counterparty_registry_check
+from .registry_check import counterparties_registry_recheck, counterparty_registry_check
 from .relations import relation_create, relation_delete, relation_type_create
 from .requisites import (
     bank_account_add,
@@ -55,6 +55,7 @@ __all__ = [
     "contact_info_of",
     "contact_info_set",
     "contact_update",
+    "counterparties_registry_recheck",
     "counterparty_create",
     "counterparty_registry_check",
     "counterparty_update",
