@@ -517,17 +517,7 @@ class Importer:
         for (result, _parsed), partner in zip(creates, created, strict=True):
             result.partner_id = partner.pk
         services.partners_update_many(
-            changes=[
-                services.PartnerChange(
-                    partner_id=r.partner_id,
-                    changes=p.changes,
-                    counterparty=p.counterparty,
-                    contact_info=p.contact_info,
-                )
-                for r, p in writes
-                if r.action == "update"
-            ],
-            by=self.user,
+            changes=[_change(r, p) for r, p in writes if r.action == "update"], by=self.user
         )
 
     def _write(self, result: RowResult, parsed: Parsed) -> None:
@@ -542,17 +532,16 @@ class Importer:
             )
             result.partner_id = created.pk
             return
-        services.partners_update_many(
-            changes=[
-                services.PartnerChange(
-                    partner_id=result.partner_id,
-                    changes=parsed.changes,
-                    counterparty=parsed.counterparty,
-                    contact_info=parsed.contact_info,
-                )
-            ],
-            by=self.user,
-        )
+        services.partners_update_many(changes=[_change(result, parsed)], by=self.user)
+
+
+def _change(result: RowResult, parsed: Parsed) -> services.PartnerChange:
+    return services.PartnerChange(
+        partner_id=result.partner_id,
+        changes=parsed.changes,
+        counterparty=parsed.counterparty,
+        contact_info=parsed.contact_info,
+    )
 
 
 class BatchLookup:
