@@ -122,11 +122,13 @@ def test_order_form_refuses_a_partner_the_user_cannot_see(
     assert not CustomerOrder.objects.exists()
 
 
-def test_order_edit_form_shows_the_chosen_partner(browser_as, order):
+def test_order_edit_form_shows_the_orders_partner_which_it_keeps(browser_as, order):
     response = browser_as("owner").get(reverse("sales:order_edit", args=[order.pk]))
     html = page(response)
-    assert re.search(r'data-testid="partner-picked">Stroymontazh<', html)
-    assert f'name="partner" id="id_partner" value="{order.partner_id}"' in html
+    assert re.search(r'data-testid="order-partner">Stroymontazh<', html)
+    # The service does not move an order to another partner: no picker to pretend it does.
+    assert 'name="partner"' not in html
+    assert 'data-testid="partner-picked"' not in html
 
 
 # Products
@@ -814,7 +816,10 @@ def test_only_a_draft_proposal_is_edited(browser_as, partner, agreement, product
         },
         follow=True,
     )
-    assert "Only a draft proposal is changed here." in page(response)
+    assert f"Proposal {proposal.number} is sent: only a draft proposal is changed." in page(
+        response
+    )
+    assert "Move it back to draft first." in page(response)
     proposal.refresh_from_db()
     assert proposal.date == DAY and proposal.lines.count() == 1
 

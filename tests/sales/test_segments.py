@@ -272,6 +272,7 @@ def test_segment_by_abc_class(segment, revenue, partner, abc, members):
         ({}, C.SEGMENT_RULE_EMPTY, "role", "A rule needs a role, a group, a property, a region"),
         ({"region": "   "}, C.SEGMENT_RULE_EMPTY, "role", "A rule needs a role"),
         ({"abc_class": "D"}, C.SEGMENT_RULE_INVALID, "abc_class", "The ABC class is A, B or C."),
+        ({"role": "king"}, C.SEGMENT_RULE_INVALID, "role", "Unknown role."),
         (
             {"region": "x" * 201},
             C.SEGMENT_RULE_INVALID,

@@ -44,11 +44,15 @@ class SalesCode(StrEnum):
     # Documents: shared input checks
     PERMISSION_DENIED = "permission_denied"
     COUNTERPARTY_OF_ANOTHER_PARTNER = "counterparty_of_another_partner"
+    CONTRACT_OF_ANOTHER_PARTNER = "contract_of_another_partner"
     LINES_EMPTY = "lines_empty"
     QUANTITY_INVALID = "quantity_invalid"
     DISCOUNT_INVALID = "discount_invalid"
     DATE_INVALID = "date_invalid"
     STATUS_UNKNOWN = "status_unknown"
+    # Proposal life cycle (S6)
+    PROPOSAL_NOT_DRAFT = "proposal_not_draft"
+    PROPOSAL_TRANSITION_INVALID = "proposal_transition_invalid"
     # Customer order posting control (S7): every code names one rule
     ORDER_AGREEMENT_MISSING = "order_agreement_missing"
     AGREEMENT_NOT_ACTIVE = "agreement_not_active"

@@ -3,7 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ladoga.partners.models import PartnerRole
+
 from .models import AgreementStatus, PaymentBasis, TaxRegime
+from .models.segments import AbcClass
 
 
 class DateInput(forms.DateInput):
@@ -50,12 +53,36 @@ class PartnerField(forms.ModelChoiceField):
     queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
 
 
+class CounterpartyChoiceField(forms.ModelChoiceField):
+    """A counterparty; one the registry marks liquidated, being liquidated or bankrupt is
+    offered with a warning (posting refuses a liquidated one)."""
+
+    def label_from_instance(self, obj):
+        if obj.is_flagged:
+            return _("%(name)s — warning: %(status)s") % {
+                "name": obj.short_name,
+                "status": obj.get_registry_status_display().lower(),
+            }
+        return obj.short_name
+
+
+class ContractChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj} · {obj.counterparty.short_name}"
+
+
 class OrderForm(forms.Form):
+    """The order's head. The counterparty and contract offered are the chosen partner's
+    (`sales:order_partner_options` fills them when the partner is picked); on an edit form
+    the partner is the order's and is not changed."""
+
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     partner = PartnerField(queryset=None, label=_("Partner"))
-    counterparty = forms.ModelChoiceField(queryset=None, label=_("Counterparty"))
+    counterparty = CounterpartyChoiceField(
+        queryset=None, label=_("Counterparty"), empty_label=_("Choose the partner first")
+    )
     agreement = forms.ModelChoiceField(queryset=None, label=_("Agreement"), required=False)
-    contract = forms.ModelChoiceField(queryset=None, label=_("Contract"), required=False)
+    contract = ContractChoiceField(queryset=None, label=_("Contract"), required=False)
     date = forms.DateField(label=_("Date"), widget=DateInput())
     delivery_date = forms.DateField(
         label=_("Delivery date"),
@@ -67,15 +94,29 @@ class OrderForm(forms.Form):
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
-    def __init__(self, *args, partners, counterparties, agreements, contracts, **kwargs):
+    def __init__(
+        self, *args, partners, counterparties, agreements, contracts, editing=False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = partners
+        if editing:
+            del self.fields["partner"]  # an order keeps its partner
+        else:
+            self.fields["partner"].queryset = partners
         self.fields["counterparty"].queryset = counterparties
         self.fields["agreement"].queryset = agreements
         self.fields["contract"].queryset = contracts
         for name, field in self.fields.items():
             if name != "version":
                 field.widget.attrs.setdefault("class", "input")
+
+    def partner_options_set(self, counterparties, contracts, *, partner_chosen: bool) -> None:
+        """Offer these counterparties and contracts (the chosen partner's) when the form
+        is shown. Validation keeps the wider querysets the form was made with, so that a
+        choice of another partner reaches the service and its message is shown."""
+        self.fields["counterparty"].queryset = counterparties
+        self.fields["contract"].queryset = contracts
+        if partner_chosen:
+            self.fields["counterparty"].empty_label = "---------"
 
 
 class LineForm(forms.Form):
@@ -335,3 +376,54 @@ class ProposalLineForm(forms.Form):
 
 
 ProposalLineFormSet = forms.formset_factory(ProposalLineForm, extra=3, max_num=200)
+
+
+class SegmentRuleForm(forms.Form):
+    """A segment's rule: every condition given must hold. Whether the rule says enough,
+    and the limits of its values, are the service's to check (segment_rule_set)."""
+
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[("", _("Any role")), *PartnerRole.choices], required=False
+    )
+    group = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Group (with sub-groups)"),
+        required=False,
+        empty_label=_("Any group"),
+    )
+    property = forms.ModelChoiceField(
+        queryset=None, label=_("Property"), required=False, empty_label=_("No property")
+    )
+    property_value = forms.CharField(label=_("Property value"), max_length=1000, required=False)
+    region = forms.CharField(
+        label=_("Region"),
+        required=False,
+        help_text=_(
+            "Partners with this text (any case) in a counterparty's legal address or in an "
+            "address of their contact information, e.g. Moscow."
+        ),
+    )
+    abc_class = forms.ChoiceField(
+        label=_("ABC class"),
+        choices=[("", _("Any class")), *AbcClass.choices],
+        required=False,
+        help_text=_("By revenue (shipments) over the last twelve months."),
+    )
+
+    def __init__(self, *args, groups, properties, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+        self.fields["property"].queryset = properties
+        _inputs(self)
+
+
+class ProductGroupForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    parent = forms.ModelChoiceField(
+        queryset=None, label=_("Parent group"), required=False, empty_label=_("None: top level")
+    )
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = groups
+        _inputs(self)

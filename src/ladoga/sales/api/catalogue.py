@@ -214,7 +214,7 @@ def segment_rule_recompute(request: HttpRequest, rule_id: int):
         SegmentRule.objects.select_related("segment"), request.user, pk=rule_id
     )
     require(request, CATALOGUE)
-    services.segment_recompute(rule=rule)
+    services.segment_recompute(rule=rule, by=request.user)
     return get_visible_or_404(
         SegmentRule.objects.select_related("segment"), request.user, pk=rule_id
     )

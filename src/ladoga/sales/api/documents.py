@@ -124,6 +124,10 @@ def proposal(request: HttpRequest, proposal_id: int, response: HttpResponse):
 def proposal_update(
     request: HttpRequest, proposal_id: int, payload: ProposalPatch, response: HttpResponse
 ):
+    """Change a draft proposal (lines are replaced when given) and/or move its `status`:
+    draft → sent → accepted or rejected, or sent back to draft (otherwise 422
+    `proposal_transition_invalid`). A proposal that is not a draft changes only its
+    status: any other field answers 409 `proposal_not_draft` and nothing is written."""
     found = _proposal(request, proposal_id)
     require(request, DOCUMENTS)
     changes = _patch(payload)

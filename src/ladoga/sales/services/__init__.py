@@ -31,7 +31,12 @@ from .orders import (
     order_unpost,
     order_update,
 )
-from .proposals import proposal_create, proposal_update
+from .proposals import (
+    proposal_create,
+    proposal_edit_check,
+    proposal_transition,
+    proposal_update,
+)
 from .purchasing import supplier_order_create, supplier_order_from_order
 from .segments import segment_recompute, segment_rule_set, segments_recompute
 from .settlements import invoice_create, payment_create, shipment_create
@@ -61,6 +66,8 @@ __all__ = [
     "product_group_create",
     "product_update",
     "proposal_create",
+    "proposal_edit_check",
+    "proposal_transition",
     "proposal_update",
     "segment_recompute",
     "segment_rule_set",

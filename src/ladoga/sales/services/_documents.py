@@ -13,7 +13,7 @@ from ladoga.partners.models import Counterparty, Partner
 
 from .. import pricing
 from ..errors import SalesCode as C
-from ..models import Agreement, PaymentBasis, TaxRegime
+from ..models import Agreement, Contract, PaymentBasis, TaxRegime
 from ._common import LineIn, line_values, rows_create
 
 
@@ -25,6 +25,7 @@ def head_check(
     date: datetime.date,
     delivery_date: datetime.date | None = None,
     stages: Sequence | None = None,
+    contract: Contract | None = None,
 ) -> list[Violation]:
     violations = []
     if counterparty is not None and counterparty.partner_id != partner.pk:
@@ -34,6 +35,16 @@ def head_check(
                 _("Counterparty %(name)s belongs to another partner.")
                 % {"name": counterparty.short_name},
                 "counterparty_id",
+            )
+        )
+    if contract is not None and contract.partner_id != partner.pk:
+        # Which of the partner's counterparties and dates it fits is the posting control's
+        # (order_contract_mismatch); another partner's contract is never right.
+        violations.append(
+            Violation(
+                C.CONTRACT_OF_ANOTHER_PARTNER,
+                _("Contract %(number)s belongs to another partner.") % {"number": contract.number},
+                "contract_id",
             )
         )
     if tax_regime is not None and tax_regime not in TaxRegime.values:

@@ -23,13 +23,23 @@ from ._common import (
 )
 
 
+def _name_taken(queryset, name: str) -> bool:
+    """Whether `queryset` has a record named `name`, ignoring case in any alphabet.
+    Compared in Python: SQLite's case folding knows Latin letters only, and the siblings
+    of one group are few."""
+    wanted = name.casefold()
+    return any(v.casefold() == wanted for v in queryset.values_list("name", flat=True))
+
+
 @transaction.atomic
 def product_group_create(*, name: str, parent: ProductGroup | None = None, by=None) -> ProductGroup:
+    """Add a product group (under `parent`, or at the top). Its name is unique among its
+    sibling groups, case ignored in any alphabet ("Цемент" and "ЦЕМЕНТ" are one)."""
     permission_check(by, CATALOGUE)
     name = clean(name)
     if not name:
         raise ValidationFailed.single(C.PRODUCT_NAME_REQUIRED, _("A group needs a name."), "name")
-    if ProductGroup.objects.filter(parent=parent, name__iexact=name).exists():
+    if _name_taken(ProductGroup.objects.filter(parent=parent), name):
         raise Conflict.single(C.PRODUCT_GROUP_NAME_TAKEN, _("This group already exists."), "name")
     return ProductGroup.objects.create(name=name, parent=parent, created_by=by)
 

@@ -96,6 +96,7 @@ def order_create(
         date=date,
         delivery_date=delivery_date,
         stages=stages,
+        contract=contract,
     )
     violations += deal_id_check(deal_id, by=by)
     if violations:
@@ -176,6 +177,7 @@ def order_update(
         date=changes.get("date", order.date),
         delivery_date=changes.get("delivery_date", order.delivery_date),
         stages=stages,
+        contract=changes.get("contract", order.contract),
     )
     if changes.get("deal_id") not in (None, order.deal_id):
         violations += deal_id_check(changes["deal_id"], by=by)

@@ -145,7 +145,7 @@ def segment_rule_set(
             "role",
         )
     if role and role not in ROLE_FIELDS:
-        raise ValidationFailed.single(C.SEGMENT_RULE_EMPTY, _("Unknown role."), "role")
+        raise ValidationFailed.single(C.SEGMENT_RULE_INVALID, _("Unknown role."), "role")
     if abc_class and abc_class not in AbcClass.values:
         raise ValidationFailed.single(
             C.SEGMENT_RULE_INVALID, _("The ABC class is A, B or C."), "abc_class"
@@ -163,16 +163,17 @@ def segment_rule_set(
     rule.property_value = clean(property_value)
     rule.region, rule.abc_class = region, abc_class
     stamp(rule, by).save()
-    segment_recompute(rule=rule)
+    segment_recompute(rule=rule, by=by)
     rule.refresh_from_db()
     return rule
 
 
 @transaction.atomic
-def segment_recompute(*, rule: SegmentRule, on: datetime.date | None = None) -> int:
+def segment_recompute(*, rule: SegmentRule, on: datetime.date | None = None, by=None) -> int:
     """Make the segment's members exactly the partners its rule selects; returns how many.
     `on` (today) ends the twelve months an ABC class is counted over. Idempotent: running
-    it twice changes nothing the second time."""
+    it twice changes nothing the second time. Users need `sales.manage_catalogue`."""
+    permission_check(by, CATALOGUE)
     wanted = rule_member_ids(rule, on=on)
     segment = rule.segment
     current = set(segment.partners.values_list("pk", flat=True))

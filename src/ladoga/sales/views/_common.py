@@ -14,6 +14,7 @@ FIELD_ALIASES = {
     "partner_id": "partner",
     "agreement_id": "agreement",
     "counterparty_id": "counterparty",
+    "contract_id": "contract",
 }
 
 

@@ -1,23 +1,26 @@
+"""Customer order pages: the list, the card with posting, the draft's form (whose
+counterparty and contract follow the chosen partner) and the one-button commands."""
+
 import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseForbidden
+from django.db.models import Q
+from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ladoga.accounts.access import get_visible_or_404, visible
 from ladoga.core.errors import DomainError
-from ladoga.partners.models import Counterparty
+from ladoga.partners.models import Counterparty, Partner
 from ladoga.partners.queries import partners_visible_to
-from ladoga.web.forms import form_errors_from
 
 from .. import queries, services
 from ..forms import LineFormSet, OrderForm, UnpostForm
-from ..models import CustomerOrder, OrderStatus, Product
+from ..models import Agreement, Contract, CustomerOrder, OrderStatus, Product
 from ..services._common import DOCUMENTS
-from ._common import page_of
+from ._common import errors_onto, page_of
 
 
 def _order(request, order_id: int) -> CustomerOrder:
@@ -71,15 +74,60 @@ def order_detail(request, order_id: int):
     return render(request, "sales/order_detail.html", _detail_context(request, order))
 
 
-def _form_querysets(user) -> dict:
+def _form_querysets(user, order: CustomerOrder | None = None) -> dict:
+    """What the form accepts: every active partner, counterparty and contract the user may
+    see (and the order's own, should they be archived since). Only the chosen partner's
+    counterparties and contracts are shown (_partner_options); a choice of another
+    partner's is the service's to refuse, with its message."""
+    keep = Q(pk=order.counterparty_id) if order is not None else Q(pk__in=[])
     return {
         "partners": partners_visible_to(user=user).filter(status="active"),
-        "counterparties": visible(
-            Counterparty.objects.filter(status="active").select_related("partner"), user
-        ),
+        "counterparties": visible(Counterparty.objects.filter(Q(status="active") | keep), user),
         "agreements": queries.agreements_visible_to(user=user).exclude(status="closed"),
         "contracts": queries.contracts_visible_to(user=user),
     }
+
+
+def _partner_options(user, partner: Partner | None, order: CustomerOrder | None = None):
+    """The counterparties (active, and the order's own) and contracts of `partner` the user
+    may see, to offer in the form; nothing before a partner is chosen."""
+    if partner is None:
+        return Counterparty.objects.none(), Contract.objects.none()
+    keep = Q(pk=order.counterparty_id) if order is not None else Q(pk__in=[])
+    counterparties = visible(
+        Counterparty.objects.filter(Q(status="active") | keep, partner=partner), user
+    ).order_by("short_name", "id")
+    contracts = (
+        queries.contracts_visible_to(user=user)
+        .filter(partner=partner)
+        .select_related("counterparty")
+        .order_by("-date", "-id")
+    )
+    return counterparties, contracts
+
+
+@login_required
+def order_partner_options(request):
+    """The counterparty and contract selects for the partner picked on the order form
+    (htmx): that partner's only. A partner the user may not see is 404."""
+    raw = request.GET.get("partner", "").strip()
+    partner = None
+    if raw:
+        if not raw.isdigit():
+            raise Http404
+        partner = partners_visible_to(user=request.user).filter(pk=int(raw)).first()
+        if partner is None:
+            raise Http404
+    form = OrderForm(
+        partners=Partner.objects.none(),
+        counterparties=Counterparty.objects.none(),
+        agreements=Agreement.objects.none(),
+        contracts=Contract.objects.none(),
+    )
+    form.partner_options_set(
+        *_partner_options(request.user, partner), partner_chosen=partner is not None
+    )
+    return render(request, "sales/_order_partner_options.html", {"form": form, "picking": True})
 
 
 def _lines_from(formset) -> list[services.LineIn]:
@@ -117,7 +165,6 @@ def order_form(request, order_id: int | None = None):
     if order is not None:
         initial = {
             "version": order.version,
-            "partner": order.partner,
             "counterparty": order.counterparty,
             "agreement": order.agreement,
             "contract": order.contract,
@@ -139,7 +186,12 @@ def order_form(request, order_id: int | None = None):
         )
     else:
         initial = {"date": datetime.date.today()}
-    form = OrderForm(request.POST or None, initial=initial, **_form_querysets(request.user))
+    form = OrderForm(
+        request.POST or None,
+        initial=initial,
+        editing=order is not None,
+        **_form_querysets(request.user, order),
+    )
     formset = LineFormSet(
         request.POST or None,
         initial=lines_initial,
@@ -147,46 +199,59 @@ def order_form(request, order_id: int | None = None):
         form_kwargs={"products": products.order_by("name")},
     )
     line_errors: list[str] = []
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        data = dict(form.cleaned_data)
-        lines = _lines_from(formset)
-        try:
-            if order is None:
-                order = services.order_create(
-                    partner=data["partner"],
-                    counterparty=data["counterparty"],
-                    agreement=data["agreement"],
-                    contract=data["contract"],
-                    date=data["date"],
-                    delivery_date=data["delivery_date"],
-                    comment=data["comment"],
-                    lines=lines,
-                    by=request.user,
-                )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid() and formset.is_valid():
+            data = dict(form.cleaned_data)
+            lines = _lines_from(formset)
+            try:
+                if order is None:
+                    order = services.order_create(
+                        partner=data["partner"],
+                        counterparty=data["counterparty"],
+                        agreement=data["agreement"],
+                        contract=data["contract"],
+                        date=data["date"],
+                        delivery_date=data["delivery_date"],
+                        comment=data["comment"],
+                        lines=lines,
+                        by=request.user,
+                    )
+                else:
+                    changes = {
+                        k: data[k]
+                        for k in ("counterparty", "agreement", "contract", "date", "comment")
+                    }
+                    if data["delivery_date"]:
+                        changes["delivery_date"] = data["delivery_date"]
+                    order = services.order_update(
+                        order=order,
+                        expected_version=data["version"],
+                        by=request.user,
+                        lines=lines,
+                        **changes,
+                    )
+            except DomainError as error:
+                status = errors_onto(form, error, rows=("lines",))
+                line_errors = _line_errors(formset, error)
             else:
-                changes = {
-                    k: data[k] for k in ("counterparty", "agreement", "contract", "date", "comment")
-                }
-                if data["delivery_date"]:
-                    changes["delivery_date"] = data["delivery_date"]
-                order = services.order_update(
-                    order=order,
-                    expected_version=data["version"],
-                    by=request.user,
-                    lines=lines,
-                    **changes,
+                messages.success(
+                    request, _("Order %(number)s is saved.") % {"number": order.number}
                 )
-        except DomainError as error:
-            form_errors_from(form, error)
-            line_errors = _line_errors(formset, error)
-        else:
-            messages.success(request, _("Order %(number)s is saved.") % {"number": order.number})
-            return redirect("sales:order_detail", order.pk)
+                return redirect("sales:order_detail", order.pk)
+    if order is not None:
+        partner = order.partner
+    else:
+        partner = getattr(form, "cleaned_data", {}).get("partner")
+    form.partner_options_set(
+        *_partner_options(request.user, partner, order), partner_chosen=partner is not None
+    )
     return render(
         request,
         "sales/order_form.html",
         {"form": form, "formset": formset, "order": order, "line_errors": line_errors},
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 

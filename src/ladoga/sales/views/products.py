@@ -5,7 +5,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from ladoga.accounts.access import get_visible_or_404
 from ladoga.core.errors import DomainError
 
 from .. import pricing, queries, services
-from ..forms import PriceForm, PriceTypeForm, ProductForm
+from ..forms import PriceForm, PriceTypeForm, ProductForm, ProductGroupForm
 from ..models import Product
 from ..services._common import CATALOGUE
 from ._common import errors_onto, page_of
@@ -241,5 +241,42 @@ def price_type_form(request, price_type_id: int | None = None):
         request,
         "sales/price_type_form.html",
         {"form": form, "price_type": price_type, "may_change": request.user.has_perm(CATALOGUE)},
+        status=status,
+    )
+
+
+@login_required
+def product_groups_page(request):
+    """The product groups with the number of products in each, and the form of a new one."""
+    groups = queries.product_groups_visible_to(user=request.user)
+    form = ProductGroupForm(
+        request.POST if request.method == "POST" else None, groups=groups.order_by("name", "id")
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                group = services.product_group_create(
+                    name=form.cleaned_data["name"],
+                    parent=form.cleaned_data["parent"],
+                    by=request.user,
+                )
+            except DomainError as error:
+                status = errors_onto(form, error)
+            else:
+                messages.success(
+                    request, _("Product group %(name)s is added.") % {"name": group.name}
+                )
+                return redirect("sales:product_groups")
+    listed = groups.select_related("parent").annotate(product_count=Count("products"))
+    return render(
+        request,
+        "sales/product_groups.html",
+        {
+            "groups": listed.order_by("name", "id"),
+            "form": form,
+            "may_change": request.user.has_perm(CATALOGUE),
+        },
         status=status,
     )

@@ -1,5 +1,6 @@
-"""Commercial proposal pages: the card with its lines and totals, and the form of a new or
-draft proposal whose lines the service prices from the agreement."""
+"""Commercial proposal pages: the card with its lines, totals and status buttons, and the
+form of a new or draft proposal whose lines the service prices from the agreement. Which
+proposals may be changed, and where a status may go, is the service's decision."""
 
 import datetime
 
@@ -7,6 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from ladoga.accounts.access import get_visible_or_404
 from ladoga.core.errors import DomainError
@@ -16,6 +19,7 @@ from .. import queries, services
 from ..forms import ProposalForm, ProposalLineFormSet
 from ..models import Proposal, ProposalStatus
 from ..services._common import DOCUMENTS
+from ..services.proposals import PROPOSAL_TRANSITIONS
 from ._common import errors_onto, row_errors_onto
 
 
@@ -27,19 +31,65 @@ def _proposal(request, proposal_id: int) -> Proposal:
     )
 
 
+# The status buttons: label, and the question asked first when the move is final.
+MOVES = {
+    ProposalStatus.SENT: (gettext_lazy("Mark as sent"), ""),
+    ProposalStatus.ACCEPTED: (
+        gettext_lazy("Accepted by the client"),
+        gettext_lazy("Mark the proposal accepted? This cannot be undone."),
+    ),
+    ProposalStatus.REJECTED: (
+        gettext_lazy("Rejected by the client"),
+        gettext_lazy("Mark the proposal rejected? This cannot be undone."),
+    ),
+    ProposalStatus.DRAFT: (gettext_lazy("Back to draft"), ""),
+}
+
+
+def _editable(proposal: Proposal) -> bool:
+    try:
+        services.proposal_edit_check(proposal)
+    except DomainError:
+        return False
+    return True
+
+
 @login_required
 def proposal_detail(request, proposal_id: int):
     proposal = _proposal(request, proposal_id)
+    may_change = request.user.has_perm(DOCUMENTS)
+    moves = [
+        (status, *MOVES[status]) for status in PROPOSAL_TRANSITIONS[proposal.status] if may_change
+    ]
     return render(
         request,
         "sales/proposal_detail.html",
         {
             "proposal": proposal,
             "lines": proposal.lines.select_related("product").order_by("position", "id"),
-            "can_edit": request.user.has_perm(DOCUMENTS)
-            and proposal.status == ProposalStatus.DRAFT,
+            "can_edit": may_change and _editable(proposal),
+            "moves": moves,
         },
     )
+
+
+@login_required
+@require_POST
+def proposal_transition(request, proposal_id: int):
+    proposal = _proposal(request, proposal_id)
+    status = request.POST.get("status", "")
+    try:
+        services.proposal_transition(proposal=proposal, status=status, by=request.user)
+    except DomainError as error:
+        for violation in error.violations:
+            messages.error(request, str(violation.message))
+    else:
+        messages.success(
+            request,
+            _("Proposal %(number)s is %(status)s now.")
+            % {"number": proposal.number, "status": ProposalStatus(status).label.lower()},
+        )
+    return redirect("sales:proposal_detail", proposal.pk)
 
 
 def _lines_from(formset) -> tuple[list[services.LineIn], list[int]]:
@@ -62,9 +112,12 @@ def _lines_from(formset) -> tuple[list[services.LineIn], list[int]]:
 def proposal_form(request, proposal_id: int | None = None):
     user = request.user
     proposal = _proposal(request, proposal_id) if proposal_id else None
-    if proposal is not None and proposal.status != ProposalStatus.DRAFT:
-        messages.error(request, _("Only a draft proposal is changed here."))
-        return redirect("sales:proposal_detail", proposal.pk)
+    if proposal is not None:
+        try:
+            services.proposal_edit_check(proposal)
+        except DomainError as error:
+            messages.error(request, str(error))
+            return redirect("sales:proposal_detail", proposal.pk)
     agreements = queries.agreements_visible_to(user=user).exclude(status="closed")
     products = queries.products_visible_to(user=user).filter(is_archived=False)
     lines_initial: list[dict] = []

@@ -2,7 +2,9 @@
 //   [data-pick]                    a partner picker (sales/widgets/partner_pick.html):
 //     input[data-pick-search]      htmx fetches the matching partners into [data-pick-results]
 //     button[data-pick-option]     a result: puts its id into input[data-pick-id] and its
-//                                  name (data-pick-label) into [data-pick-shown]
+//                                  name (data-pick-label) into [data-pick-shown], then
+//                                  fires "change" on input[data-pick-id] (the order form's
+//                                  counterparty and contract selects follow it with htmx)
 //   Enter in the search box picks the first result instead of sending the form;
 //   Escape closes the results.
 "use strict";
@@ -10,12 +12,15 @@
 function pickChoose(option) {
   const picker = option.closest("[data-pick]");
   if (!picker) return;
-  picker.querySelector("input[data-pick-id]").value = option.dataset.pickOption;
+  const chosen = picker.querySelector("input[data-pick-id]");
+  const changed = chosen.value !== option.dataset.pickOption;
+  chosen.value = option.dataset.pickOption;
   picker.querySelector("[data-pick-shown]").textContent = option.dataset.pickLabel;
   const search = picker.querySelector("input[data-pick-search]");
   search.value = "";
   picker.querySelector("[data-pick-results]").replaceChildren();
   search.focus();
+  if (changed) chosen.dispatchEvent(new Event("change", { bubbles: true }));
 }
 
 document.addEventListener("click", (event) => {
