@@ -148,10 +148,7 @@ def test_edit_form_renders_its_partners_options_at_once(browser_as, order, own, 
     assert re.search(rf'<option value="{own["archived"].pk}" selected>', html)
     assert select_options(html, "contract") == ["№ 17/26 10.01.2026 · IP Petrov"]
     assert "OOO Second" not in html
-    assert (
-        "hx-get"
-        not in re.search(r'<div class="field-row" id="order-partner-options"[^>]*>', html)[0]
-    )
+    assert "hx-get" not in re.search(r'<div class="field-row" id="partner-options"[^>]*>', html)[0]
 
 
 def test_a_refused_form_offers_the_posted_partners_options(

@@ -16,6 +16,16 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def _inputs(form: forms.Form) -> None:
+    """The shared look: every visible input, select and textarea has the `input` class."""
+    for field in form.fields.values():
+        widget = field.widget
+        if not isinstance(
+            widget, forms.HiddenInput | forms.CheckboxInput | forms.CheckboxSelectMultiple
+        ):
+            widget.attrs.setdefault("class", "input")
+
+
 class PartnerPick(forms.HiddenInput):
     """A partner chosen by searching as you type (htmx asks `sales:partner_search`): a
     search box, the results, the chosen name and a hidden input with the partner's id.
@@ -71,59 +81,84 @@ class ContractChoiceField(forms.ModelChoiceField):
         return f"{obj} · {obj.counterparty.short_name}"
 
 
-class OrderForm(forms.Form):
-    """The order's head. The counterparty and contract offered are the chosen partner's
-    (`sales:order_partner_options` fills them when the partner is picked); on an edit form
-    the partner is the order's and is not changed."""
+class DocumentHeadForm(forms.Form):
+    """The head of a proposal or an order: the partner, picked by search on a new document
+    (an edit form keeps the document's partner and has no picker), and the selects that
+    offer the chosen partner's records only — the agreement, and the fields a subclass
+    adds. The view shows them with `partner_options_set`; `sales/_partner_options.html`
+    refills them when another partner is picked. Validation keeps the wider querysets the
+    form was made with, so that a choice of another partner's reaches the service and its
+    message is shown."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     partner = PartnerField(queryset=None, label=_("Partner"))
+    agreement = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Agreement"),
+        required=False,
+        empty_label=_("Choose the partner first"),
+    )
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, partners, agreements, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["partner"]  # a document keeps its partner
+        else:
+            self.fields["partner"].queryset = partners
+        self.fields["agreement"].queryset = agreements
+        _inputs(self)
+
+    def partner_options_set(self, options: dict, *, partner_chosen: bool) -> None:
+        """Offer these records (field name → queryset: the chosen partner's) in the fields
+        the form has, when it is shown."""
+        for name, queryset in options.items():
+            if name in self.fields:
+                self.fields[name].queryset = queryset
+                if partner_chosen:
+                    self.fields[name].empty_label = "---------"
+
+
+class OrderForm(DocumentHeadForm):
+    """The order's head: the partner's counterparty, agreement and contract."""
+
     counterparty = CounterpartyChoiceField(
         queryset=None, label=_("Counterparty"), empty_label=_("Choose the partner first")
     )
-    agreement = forms.ModelChoiceField(queryset=None, label=_("Agreement"), required=False)
     contract = ContractChoiceField(queryset=None, label=_("Contract"), required=False)
-    date = forms.DateField(label=_("Date"), widget=DateInput())
     delivery_date = forms.DateField(
         label=_("Delivery date"),
         widget=DateInput(),
         required=False,
         help_text=_("Empty: the order's date plus the agreement's delivery term."),
     )
-    comment = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
 
-    def __init__(
-        self, *args, partners, counterparties, agreements, contracts, editing=False, **kwargs
-    ):
+    def __init__(self, *args, counterparties, contracts, **kwargs):
         super().__init__(*args, **kwargs)
-        if editing:
-            del self.fields["partner"]  # an order keeps its partner
-        else:
-            self.fields["partner"].queryset = partners
-        self.fields["counterparty"].queryset = counterparties
-        self.fields["agreement"].queryset = agreements
-        self.fields["contract"].queryset = contracts
-        for name, field in self.fields.items():
-            if name != "version":
-                field.widget.attrs.setdefault("class", "input")
-
-    def partner_options_set(self, counterparties, contracts, *, partner_chosen: bool) -> None:
-        """Offer these counterparties and contracts (the chosen partner's) when the form
-        is shown. Validation keeps the wider querysets the form was made with, so that a
-        choice of another partner reaches the service and its message is shown."""
         self.fields["counterparty"].queryset = counterparties
         self.fields["contract"].queryset = contracts
-        if partner_chosen:
-            self.fields["counterparty"].empty_label = "---------"
 
 
-class LineForm(forms.Form):
+class ProposalLineForm(forms.Form):
+    """A line of a proposal: a product and its quantity (the price is the agreement's)."""
+
     product = forms.ModelChoiceField(queryset=None, label=_("Product"), required=False)
     quantity = forms.DecimalField(
         label=_("Quantity"), max_digits=15, decimal_places=3, required=False
     )
+
+    def __init__(self, *args, products, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = products
+        _inputs(self)
+
+
+class LineForm(ProposalLineForm):
+    """A line of an order: a proposal's line with its own price and manual discount."""
+
     price = forms.DecimalField(
         label=_("Price"),
         max_digits=15,
@@ -134,12 +169,6 @@ class LineForm(forms.Form):
     discount_percent = forms.DecimalField(
         label=_("Discount, %"), max_digits=7, decimal_places=2, required=False
     )
-
-    def __init__(self, *args, products, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["product"].queryset = products
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "input")
 
 
 LineFormSet = forms.formset_factory(LineForm, extra=3, max_num=200)
@@ -164,8 +193,7 @@ class IndividualAgreementForm(forms.Form):
     def __init__(self, *args, partners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = partners
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "input")
+        _inputs(self)
 
 
 class CompanyForm(forms.Form):
@@ -189,22 +217,10 @@ class CompanyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if name != "version":
-                field.widget.attrs.setdefault("class", "input")
+        _inputs(self)
 
 
 TAX_REGIMES = TaxRegime.choices
-
-
-def _inputs(form: forms.Form) -> None:
-    """The shared look: every visible input, select and textarea has the `input` class."""
-    for field in form.fields.values():
-        widget = field.widget
-        if not isinstance(
-            widget, forms.HiddenInput | forms.CheckboxInput | forms.CheckboxSelectMultiple
-        ):
-            widget.attrs.setdefault("class", "input")
 
 
 class ProductForm(forms.Form):
@@ -338,41 +354,15 @@ class StageForm(forms.Form):
 StageFormSet = forms.formset_factory(StageForm, extra=2, max_num=12)
 
 
-class ProposalForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    partner = PartnerField(queryset=None, label=_("Partner"))
+class ProposalForm(DocumentHeadForm):
     agreement = forms.ModelChoiceField(
         queryset=None,
         label=_("Agreement"),
         required=False,
+        empty_label=_("Choose the partner first"),
         help_text=_("The lines are priced from its price type on the proposal's date."),
     )
-    date = forms.DateField(label=_("Date"), widget=DateInput())
     valid_until = forms.DateField(label=_("Valid until"), widget=DateInput(), required=False)
-    comment = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
-
-    def __init__(self, *args, partners, agreements, editing: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if editing:
-            del self.fields["partner"]  # a proposal keeps its partner
-        else:
-            self.fields["partner"].queryset = partners
-        self.fields["agreement"].queryset = agreements
-        _inputs(self)
-
-
-class ProposalLineForm(forms.Form):
-    product = forms.ModelChoiceField(queryset=None, label=_("Product"), required=False)
-    quantity = forms.DecimalField(
-        label=_("Quantity"), max_digits=15, decimal_places=3, required=False
-    )
-
-    def __init__(self, *args, products, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["product"].queryset = products
-        _inputs(self)
 
 
 ProposalLineFormSet = forms.formset_factory(ProposalLineForm, extra=3, max_num=200)

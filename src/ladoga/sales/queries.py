@@ -5,6 +5,7 @@ reports (S8); they are single aggregate queries over indexed columns.
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,6 +17,8 @@ from ladoga.partners.models import Partner
 from . import rules
 from .models import (
     Agreement,
+    AgreementKind,
+    AgreementStatus,
     Contract,
     CustomerOrder,
     Invoice,
@@ -80,24 +83,50 @@ def agreements_visible_to(*, user) -> QuerySet:
     )
 
 
-def agreements_for_partner(*, partner: Partner, user, on: datetime.date | None = None) -> QuerySet:
-    """Active agreements a partner may buy under: its own individual ones and the typical
-    ones of its segments (or of no segment), valid on `on` when given."""
-    segments = partner.segments.values("pk")
-    found = (
+# A new document is offered the typical agreements that are agreed or active (a draft one is
+# not settled yet) and its partner's individual ones until they are closed.
+TYPICAL_OFFERED = (AgreementStatus.AGREED, AgreementStatus.ACTIVE)
+
+
+def agreements_offered(*, partner: Partner, user, keep: int | None = None) -> QuerySet:
+    """The agreements a proposal or order of `partner` is offered, among those `user` may
+    see: the agreed and active typical ones that apply to the partner and the partner's
+    own individual ones, never a closed one; and `keep` (the document's own agreement,
+    whatever it has become since).
+
+    Which agreement applies is the posting control's rule (`rules.agreement_applies`). The
+    answer does not grow with other partners' agreements: typical agreements are few, and
+    the partner's individual ones are read by the (partner, typical) index. Four queries."""
+    candidates = list(
         agreements_visible_to(user=user)
-        .filter(status="active")
         .filter(
-            Q(kind="individual", partner=partner)
-            | Q(kind="typical", segments__in=segments)
-            | Q(kind="typical", segments__isnull=True)
+            Q(kind=AgreementKind.TYPICAL, status__in=TYPICAL_OFFERED)
+            | Q(kind=AgreementKind.INDIVIDUAL, partner=partner)
         )
+        .exclude(status=AgreementStatus.CLOSED)
+        .values_list("pk", "kind", "partner_id")
     )
-    if on is not None:
-        found = found.filter(valid_from__lte=on).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+    segments_of: dict[int, list[int]] = defaultdict(list)
+    for agreement_id, segment_id in Agreement.segments.through.objects.filter(
+        agreement__kind=AgreementKind.TYPICAL, agreement__status__in=TYPICAL_OFFERED
+    ).values_list("agreement_id", "segment_id"):
+        segments_of[agreement_id].append(segment_id)
+    partner_segments = list(partner.segments.values_list("pk", flat=True))
+    offered = [
+        pk
+        for pk, kind, partner_id in candidates
+        if rules.agreement_applies(
+            is_typical=kind == AgreementKind.TYPICAL,
+            agreement_partner_id=partner_id,
+            agreement_segment_ids=segments_of[pk],
+            partner_id=partner.pk,
+            partner_segment_ids=partner_segments,
         )
-    return found.distinct()
+    ]
+    if keep is not None:
+        offered.append(keep)
+    # The partner's own (individual) agreements first, then the typical ones.
+    return agreements_visible_to(user=user).filter(pk__in=offered).order_by("kind", "name", "id")
 
 
 def contracts_visible_to(*, user) -> QuerySet:

@@ -42,6 +42,11 @@ urlpatterns = [
     path("price-types/<int:price_type_id>/edit/", products.price_type_form, name="price_type_edit"),
     path("proposals/", catalogue.proposal_list, name="proposals"),
     path("proposals/new/", proposals.proposal_form, name="proposal_create"),
+    path(
+        "proposals/partner-options/",
+        proposals.proposal_partner_options,
+        name="proposal_partner_options",
+    ),
     path("proposals/<int:proposal_id>/", proposals.proposal_detail, name="proposal_detail"),
     path("proposals/<int:proposal_id>/edit/", proposals.proposal_form, name="proposal_edit"),
     path(

@@ -1,9 +1,28 @@
 """The sales pages: orders with their posting result, agreements with approval, the
-product catalogue, printable proposals and invoices, the own company's requisites."""
+product catalogue, printable proposals and invoices, the own company's requisites.
 
+What every page does alike lives here: paging, a form's round trip through its service
+(`form_submit`), a one-button command or status move (`command_run`, `transition_run`),
+and the partner-dependent selects of the proposal and order forms (`partner_options`,
+`partner_options_show`, `partner_options_page`)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import render
 
+from ladoga.accounts.access import visible
 from ladoga.core.errors import DomainError
+from ladoga.partners.models import Counterparty, Partner
+from ladoga.partners.queries import partners_visible_to
+
+from .. import queries
+from ..models import Agreement, AgreementStatus, Contract
 
 PAGE_SIZE = 50
 
@@ -51,3 +70,150 @@ def row_errors_onto(formset, error: DomainError, prefix: str, rows: list[int]) -
                 continue
         general.append(str(violation.message))
     return general
+
+
+@dataclass
+class Submission:
+    """What became of a form: what the service answered (None when nothing was saved),
+    the status to show the form with, and the violations about its rows as a whole."""
+
+    saved: Any = None
+    status: int = 200
+    row_errors: list[str] = field(default_factory=list)
+
+
+def form_submit(request, form, save: Callable, *, formset=None, filled_by: str = "") -> Submission:
+    """A form's round trip on POST: when the form (and `formset`, if any) is valid,
+    `save(data)` calls the service — `save(data, rows)` with a formset, `rows` being the
+    cleaned data of the rows whose `filled_by` field is filled in. The service's
+    violations go onto the fields (onto the rows they name, for a formset) and nothing is
+    saved; a GET only shows the form."""
+    if request.method != "POST":
+        return Submission()
+    if not form.is_valid() or (formset is not None and not formset.is_valid()):
+        return Submission(status=400)
+    rows: list[int] = []
+    try:
+        if formset is None:
+            return Submission(saved=save(form.cleaned_data))
+        rows = [
+            index
+            for index, row in enumerate(formset.forms)
+            if row.cleaned_data.get(filled_by) is not None
+        ]
+        return Submission(
+            saved=save(form.cleaned_data, [formset.forms[index].cleaned_data for index in rows])
+        )
+    except DomainError as error:
+        if formset is None:
+            return Submission(status=errors_onto(form, error))
+        return Submission(
+            status=errors_onto(form, error, rows=(formset.prefix,)),
+            row_errors=row_errors_onto(formset, error, formset.prefix, rows),
+        )
+
+
+def command_run(request, command: Callable, success: Callable[[Any], str]) -> bool:
+    """Run a one-button command (`command()` calls the service) and say how it went: the
+    service's violations as error messages, or `success(what it answered)`. Answers
+    whether it ran."""
+    try:
+        result = command()
+    except DomainError as error:
+        for violation in error.violations:
+            messages.error(request, str(violation.message))
+        return False
+    messages.success(request, success(result))
+    return True
+
+
+def agreements_accepted(user, document=None):
+    """What a proposal or order form accepts as its agreement: any agreement the user may
+    see that is not closed, and the `document`'s own whatever it has become since. The
+    form offers fewer (`partner_options`); whether one applies to the document's partner
+    is the posting control's to say."""
+    own = Q(pk=document.agreement_id) if getattr(document, "agreement_id", None) else Q(pk__in=[])
+    return queries.agreements_visible_to(user=user).filter(~Q(status=AgreementStatus.CLOSED) | own)
+
+
+def transition_run(request, record, move: Callable[[str], Any], statuses, message: str) -> bool:
+    """Move `record` (a document with a number) to the POSTed status with `move(status)`
+    (the service's transition) and say how it went: the service's refusals, or `message`
+    with the record's number and the status's label (`statuses` are its choices)."""
+    status = request.POST.get("status", "")
+    return command_run(
+        request,
+        lambda: move(status),
+        lambda _moved: (
+            message % {"number": record.number, "status": statuses(status).label.lower()}
+        ),
+    )
+
+
+def picked_partner(request) -> Partner | None:
+    """The partner named by `?partner=<id>` (None without one); 404 for one the user may
+    not see, or for no number at all."""
+    raw = request.GET.get("partner", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404
+    partner = partners_visible_to(user=request.user).filter(pk=int(raw)).first()
+    if partner is None:
+        raise Http404
+    return partner
+
+
+def partner_options(user, partner: Partner | None, document=None) -> dict:
+    """What a proposal or order form offers once `partner` is chosen, among the records
+    the user may see: its active counterparties, the agreements offered to it
+    (`queries.agreements_offered`) and its contracts, and the `document`'s own
+    counterparty and agreement whatever they have become since. Nothing before a partner
+    is chosen. (A form shows the ones of its fields: `DocumentHeadForm.partner_options_set`.)"""
+    if partner is None:
+        return {
+            "counterparty": Counterparty.objects.none(),
+            "agreement": Agreement.objects.none(),
+            "contract": Contract.objects.none(),
+        }
+    counterparty_id = getattr(document, "counterparty_id", None)
+    keep = Q(pk=counterparty_id) if counterparty_id is not None else Q(pk__in=[])
+    return {
+        "counterparty": visible(
+            Counterparty.objects.filter(Q(status="active") | keep, partner=partner), user
+        ).order_by("short_name", "id"),
+        "agreement": queries.agreements_offered(
+            partner=partner, user=user, keep=getattr(document, "agreement_id", None)
+        ),
+        "contract": queries.contracts_visible_to(user=user)
+        .filter(partner=partner)
+        .select_related("counterparty")
+        .order_by("-date", "-id"),
+    }
+
+
+def partner_options_show(form, user, document=None) -> None:
+    """Offer in `form` the records of its partner: the `document`'s on an edit form, the
+    partner sent with a new one that was refused, none before one is picked."""
+    if document is not None:
+        partner = document.partner
+    else:
+        partner = getattr(form, "cleaned_data", {}).get("partner")
+    form.partner_options_set(
+        partner_options(user, partner, document), partner_chosen=partner is not None
+    )
+
+
+def partner_options_page(request, form, options_url: str):
+    """The partner-dependent selects of `form` (htmx, `sales/_partner_options.html`) for
+    the partner in `?partner=`: that partner's records only. The fragment asks
+    `options_url` again when the picked partner changes."""
+    partner = picked_partner(request)
+    form.partner_options_set(
+        partner_options(request.user, partner), partner_chosen=partner is not None
+    )
+    return render(
+        request,
+        "sales/_partner_options.html",
+        {"form": form, "picking": True, "options_url": options_url},
+    )

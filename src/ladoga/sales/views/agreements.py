@@ -10,14 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from ladoga.accounts.access import get_visible_or_404
-from ladoga.core.errors import DomainError
 from ladoga.partners.queries import segments_all
 
 from .. import queries, services
 from ..forms import AgreementForm, StageFormSet
 from ..models import Agreement
 from ..services._common import CATALOGUE, DOCUMENTS
-from ._common import errors_onto, row_errors_onto
+from ._common import form_submit
 
 CONDITION_FIELDS = (
     "name",
@@ -32,18 +31,6 @@ CONDITION_FIELDS = (
     "returnable_packaging",
     "comment",
 )
-
-
-def _stages_from(formset) -> tuple[list[tuple], list[int]]:
-    """The filled-in stages as (basis, percent, days), and the form each came from."""
-    stages, rows = [], []
-    for index, form in enumerate(formset.forms):
-        data = form.cleaned_data
-        if not data or data.get("percent") is None:
-            continue
-        stages.append((data["basis"], data["percent"], data.get("days") or 0))
-        rows.append(index)
-    return stages, rows
 
 
 @login_required
@@ -76,37 +63,28 @@ def agreement_form(request, agreement_id: int | None = None):
         segments=segments_all() if typical else None,
     )
     formset = StageFormSet(request.POST or None, initial=stages_initial, prefix="stages")
-    stage_errors: list[str] = []
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid() and formset.is_valid():
-            data = form.cleaned_data
-            stages, rows = _stages_from(formset)
-            conditions = {f: data[f] for f in CONDITION_FIELDS}
-            if typical:
-                conditions["segments"] = list(data["segments"])
-            try:
-                if agreement is None:
-                    agreement = services.agreement_create(
-                        **conditions, stages=stages, by=request.user
-                    )
-                else:
-                    agreement = services.agreement_update(
-                        agreement=agreement,
-                        expected_version=data["version"],
-                        by=request.user,
-                        stages=stages,
-                        **conditions,
-                    )
-            except DomainError as error:
-                status = errors_onto(form, error, rows=("stages",))
-                stage_errors = row_errors_onto(formset, error, "stages", rows)
-            else:
-                messages.success(
-                    request, _("Agreement %(number)s is saved.") % {"number": agreement.number}
-                )
-                return redirect("sales:agreement_detail", agreement.pk)
+
+    def save(data: dict, rows: list[dict]) -> Agreement:
+        stages = [(row["basis"], row["percent"], row.get("days") or 0) for row in rows]
+        conditions = {f: data[f] for f in CONDITION_FIELDS}
+        if typical:
+            conditions["segments"] = list(data["segments"])
+        if agreement is None:
+            return services.agreement_create(**conditions, stages=stages, by=request.user)
+        return services.agreement_update(
+            agreement=agreement,
+            expected_version=data["version"],
+            by=request.user,
+            stages=stages,
+            **conditions,
+        )
+
+    submitted = form_submit(request, form, save, formset=formset, filled_by="percent")
+    if submitted.saved is not None:
+        messages.success(
+            request, _("Agreement %(number)s is saved.") % {"number": submitted.saved.number}
+        )
+        return redirect("sales:agreement_detail", submitted.saved.pk)
     may_change = request.user.has_perm(CATALOGUE if typical else DOCUMENTS)
     return render(
         request,
@@ -114,9 +92,9 @@ def agreement_form(request, agreement_id: int | None = None):
         {
             "form": form,
             "formset": formset,
-            "stage_errors": stage_errors,
+            "stage_errors": submitted.row_errors,
             "agreement": agreement,
             "may_change": may_change,
         },
-        status=status,
+        status=submitted.status,
     )

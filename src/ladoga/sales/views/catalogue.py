@@ -18,7 +18,7 @@ from ..models import Agreement, AgreementKind, AgreementStatus, OwnCompany, Pric
 from ..services._common import APPROVE, CATALOGUE, DOCUMENTS
 from ..services.agreements import TRANSITIONS
 from ..services.company import COMPANY_FIELDS
-from ._common import page_of
+from ._common import page_of, transition_run
 
 
 @login_required
@@ -91,18 +91,15 @@ def agreement_detail(request, agreement_id: int):
 @require_POST
 def agreement_transition(request, agreement_id: int):
     agreement = _agreement(request, agreement_id)
-    status = request.POST.get("status", "")
-    try:
-        services.agreement_transition(agreement=agreement, status=status, by=request.user)
-    except DomainError as error:
-        for violation in error.violations:
-            messages.error(request, str(violation.message))
-    else:
-        messages.success(
-            request,
-            _("Agreement %(number)s is %(status)s now.")
-            % {"number": agreement.number, "status": AgreementStatus(status).label.lower()},
-        )
+    transition_run(
+        request,
+        agreement,
+        lambda status: services.agreement_transition(
+            agreement=agreement, status=status, by=request.user
+        ),
+        AgreementStatus,
+        _("Agreement %(number)s is %(status)s now."),
+    )
     return redirect("sales:agreement_detail", agreement.pk)
 
 

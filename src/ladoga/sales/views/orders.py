@@ -6,7 +6,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpResponseForbidden
+from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,9 +18,22 @@ from ladoga.partners.queries import partners_visible_to
 
 from .. import queries, services
 from ..forms import LineFormSet, OrderForm, UnpostForm
-from ..models import Agreement, Contract, CustomerOrder, OrderStatus, Product
+from ..models import (
+    Agreement,
+    Contract,
+    CustomerOrder,
+    OrderStatus,
+    Product,
+)
 from ..services._common import DOCUMENTS
-from ._common import errors_onto, page_of
+from ._common import (
+    agreements_accepted,
+    command_run,
+    form_submit,
+    page_of,
+    partner_options_page,
+    partner_options_show,
+)
 
 
 def _order(request, order_id: int) -> CustomerOrder:
@@ -75,81 +88,40 @@ def order_detail(request, order_id: int):
 
 
 def _form_querysets(user, order: CustomerOrder | None = None) -> dict:
-    """What the form accepts: every active partner, counterparty and contract the user may
-    see (and the order's own, should they be archived since). Only the chosen partner's
-    counterparties and contracts are shown (_partner_options); a choice of another
-    partner's is the service's to refuse, with its message."""
+    """What the form accepts: every active partner, counterparty, non-closed agreement and
+    contract the user may see (and the order's own, should they be archived or closed
+    since). Only the chosen partner's are shown (`partner_options`); a choice of another
+    partner's is the service's (or the posting control's) to refuse, with its message."""
     keep = Q(pk=order.counterparty_id) if order is not None else Q(pk__in=[])
     return {
         "partners": partners_visible_to(user=user).filter(status="active"),
         "counterparties": visible(Counterparty.objects.filter(Q(status="active") | keep), user),
-        "agreements": queries.agreements_visible_to(user=user).exclude(status="closed"),
+        "agreements": agreements_accepted(user, order),
         "contracts": queries.contracts_visible_to(user=user),
     }
 
 
-def _partner_options(user, partner: Partner | None, order: CustomerOrder | None = None):
-    """The counterparties (active, and the order's own) and contracts of `partner` the user
-    may see, to offer in the form; nothing before a partner is chosen."""
-    if partner is None:
-        return Counterparty.objects.none(), Contract.objects.none()
-    keep = Q(pk=order.counterparty_id) if order is not None else Q(pk__in=[])
-    counterparties = visible(
-        Counterparty.objects.filter(Q(status="active") | keep, partner=partner), user
-    ).order_by("short_name", "id")
-    contracts = (
-        queries.contracts_visible_to(user=user)
-        .filter(partner=partner)
-        .select_related("counterparty")
-        .order_by("-date", "-id")
-    )
-    return counterparties, contracts
-
-
 @login_required
 def order_partner_options(request):
-    """The counterparty and contract selects for the partner picked on the order form
-    (htmx): that partner's only. A partner the user may not see is 404."""
-    raw = request.GET.get("partner", "").strip()
-    partner = None
-    if raw:
-        if not raw.isdigit():
-            raise Http404
-        partner = partners_visible_to(user=request.user).filter(pk=int(raw)).first()
-        if partner is None:
-            raise Http404
+    """The counterparty, agreement and contract selects for the partner picked on the
+    order form (htmx): that partner's only. A partner the user may not see is 404."""
     form = OrderForm(
         partners=Partner.objects.none(),
         counterparties=Counterparty.objects.none(),
         agreements=Agreement.objects.none(),
         contracts=Contract.objects.none(),
     )
-    form.partner_options_set(
-        *_partner_options(request.user, partner), partner_chosen=partner is not None
+    return partner_options_page(request, form, "sales:order_partner_options")
+
+
+def _line(row: dict) -> services.LineIn:
+    quantity = row.get("quantity")
+    return services.LineIn(
+        product=row["product"],
+        quantity=0 if quantity is None else quantity,
+        price=row.get("price"),
+        discount_percent=row.get("discount_percent") or 0,
     )
-    return render(request, "sales/_order_partner_options.html", {"form": form, "picking": True})
-
-
-def _lines_from(formset) -> list[services.LineIn]:
-    lines = []
-    for form in formset:
-        data = form.cleaned_data
-        if not data or data.get("product") is None:
-            continue
-        lines.append(
-            services.LineIn(
-                product=data["product"],
-                quantity=data.get("quantity") if data.get("quantity") is not None else 0,
-                price=data.get("price"),
-                discount_percent=data.get("discount_percent") or 0,
-            )
-        )
-    return lines
-
-
-def _line_errors(formset, error: DomainError) -> list[str]:
-    """The violations about lines, shown above the lines table."""
-    return [str(v.message) for v in error.violations if v.field and v.field.startswith("lines")]
 
 
 @login_required
@@ -198,60 +170,36 @@ def order_form(request, order_id: int | None = None):
         prefix="lines",
         form_kwargs={"products": products.order_by("name")},
     )
-    line_errors: list[str] = []
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid() and formset.is_valid():
-            data = dict(form.cleaned_data)
-            lines = _lines_from(formset)
-            try:
-                if order is None:
-                    order = services.order_create(
-                        partner=data["partner"],
-                        counterparty=data["counterparty"],
-                        agreement=data["agreement"],
-                        contract=data["contract"],
-                        date=data["date"],
-                        delivery_date=data["delivery_date"],
-                        comment=data["comment"],
-                        lines=lines,
-                        by=request.user,
-                    )
-                else:
-                    changes = {
-                        k: data[k]
-                        for k in ("counterparty", "agreement", "contract", "date", "comment")
-                    }
-                    if data["delivery_date"]:
-                        changes["delivery_date"] = data["delivery_date"]
-                    order = services.order_update(
-                        order=order,
-                        expected_version=data["version"],
-                        by=request.user,
-                        lines=lines,
-                        **changes,
-                    )
-            except DomainError as error:
-                status = errors_onto(form, error, rows=("lines",))
-                line_errors = _line_errors(formset, error)
-            else:
-                messages.success(
-                    request, _("Order %(number)s is saved.") % {"number": order.number}
-                )
-                return redirect("sales:order_detail", order.pk)
-    if order is not None:
-        partner = order.partner
-    else:
-        partner = getattr(form, "cleaned_data", {}).get("partner")
-    form.partner_options_set(
-        *_partner_options(request.user, partner, order), partner_chosen=partner is not None
-    )
+
+    def save(data: dict, rows: list[dict]) -> CustomerOrder:
+        lines = [_line(row) for row in rows]
+        head = {k: data[k] for k in ("counterparty", "agreement", "contract", "date", "comment")}
+        if order is None:
+            return services.order_create(
+                partner=data["partner"],
+                delivery_date=data["delivery_date"],
+                lines=lines,
+                by=request.user,
+                **head,
+            )
+        if data["delivery_date"]:
+            head["delivery_date"] = data["delivery_date"]
+        return services.order_update(
+            order=order, expected_version=data["version"], by=request.user, lines=lines, **head
+        )
+
+    submitted = form_submit(request, form, save, formset=formset, filled_by="product")
+    if submitted.saved is not None:
+        messages.success(
+            request, _("Order %(number)s is saved.") % {"number": submitted.saved.number}
+        )
+        return redirect("sales:order_detail", submitted.saved.pk)
+    partner_options_show(form, request.user, order)
     return render(
         request,
         "sales/order_form.html",
-        {"form": form, "formset": formset, "order": order, "line_errors": line_errors},
-        status=status,
+        {"form": form, "formset": formset, "order": order, "line_errors": submitted.row_errors},
+        status=submitted.status,
     )
 
 
@@ -272,13 +220,7 @@ def order_post(request, order_id: int):
 def _command(request, order_id: int, command, success: str):
     """Run a one-button command on an order and come back to it with its result."""
     order = _order(request, order_id)
-    try:
-        command(order)
-    except DomainError as error:
-        for violation in error.violations:
-            messages.error(request, str(violation.message))
-    else:
-        messages.success(request, success)
+    command_run(request, lambda: command(order), lambda _result: success)
     return redirect("sales:order_detail", order.pk)
 
 

@@ -12,13 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ladoga.accounts.access import get_visible_or_404
-from ladoga.core.errors import DomainError
 
 from .. import pricing, queries, services
 from ..forms import PriceForm, PriceTypeForm, ProductForm, ProductGroupForm
-from ..models import Product
+from ..models import PriceType, Product
 from ..services._common import CATALOGUE
-from ._common import errors_onto, page_of
+from ._common import command_run, form_submit, page_of
 
 PRODUCT_FIELDS = ("code", "name", "unit", "vat_rate", "group", "description")
 
@@ -83,31 +82,24 @@ def product_form(request, product_id: int | None = None):
         initial=initial,
         groups=queries.product_groups_visible_to(user=request.user),
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = {f: form.cleaned_data[f] for f in PRODUCT_FIELDS}
-            try:
-                if product is None:
-                    product = services.product_create(**data, by=request.user)
-                else:
-                    product = services.product_update(
-                        product=product,
-                        expected_version=form.cleaned_data["version"],
-                        by=request.user,
-                        **data,
-                    )
-            except DomainError as error:
-                status = errors_onto(form, error)
-            else:
-                messages.success(request, _("Product %(code)s is saved.") % {"code": product.code})
-                return redirect("sales:product_detail", product.pk)
+
+    def save(data: dict) -> Product:
+        fields = {f: data[f] for f in PRODUCT_FIELDS}
+        if product is None:
+            return services.product_create(**fields, by=request.user)
+        return services.product_update(
+            product=product, expected_version=data["version"], by=request.user, **fields
+        )
+
+    submitted = form_submit(request, form, save)
+    if submitted.saved is not None:
+        messages.success(request, _("Product %(code)s is saved.") % {"code": submitted.saved.code})
+        return redirect("sales:product_detail", submitted.saved.pk)
     return render(
         request,
         "sales/product_form.html",
         {"form": form, "product": product, "may_change": request.user.has_perm(CATALOGUE)},
-        status=status,
+        status=submitted.status,
     )
 
 
@@ -128,23 +120,21 @@ def product_restore(request, product_id: int):
 
 def _archived_set(request, product: Product, archived: bool):
     version = request.POST.get("version", "")
-    try:
-        services.product_update(
+    done = (
+        _("Product %(code)s is archived: new orders cannot be posted with it.")
+        if archived
+        else _("Product %(code)s is on sale again.")
+    )
+    command_run(
+        request,
+        lambda: services.product_update(
             product=product,
             expected_version=int(version) if version.isdigit() else None,
             by=request.user,
             is_archived=archived,
-        )
-    except DomainError as error:
-        for violation in error.violations:
-            messages.error(request, str(violation.message))
-    else:
-        done = (
-            _("Product %(code)s is archived: new orders cannot be posted with it.")
-            if archived
-            else _("Product %(code)s is on sale again.")
-        )
-        messages.success(request, done % {"code": product.code})
+        ),
+        lambda _saved: done % {"code": product.code},
+    )
     return redirect("sales:product_detail", product.pk)
 
 
@@ -153,32 +143,31 @@ def _archived_set(request, product: Product, archived: bool):
 def product_price_set(request, product_id: int):
     product = _product(request, product_id)
     form = _price_form(request, request.POST)
-    status = 400
-    if form.is_valid():
+    submitted = form_submit(
+        request,
+        form,
+        lambda data: services.price_set(
+            product=product,
+            price_type=data["price_type"],
+            effective_from=data["effective_from"],
+            amount=data["amount"],
+            by=request.user,
+        ),
+    )
+    if submitted.saved is not None:
         data = form.cleaned_data
-        try:
-            services.price_set(
-                product=product,
-                price_type=data["price_type"],
-                effective_from=data["effective_from"],
-                amount=data["amount"],
-                by=request.user,
-            )
-        except DomainError as error:
-            status = errors_onto(form, error)
-        else:
-            messages.success(
-                request,
-                _("The price in %(type)s from %(day)s is %(amount)s.")
-                % {
-                    "type": data["price_type"].name,
-                    "day": formats.date_format(data["effective_from"], "SHORT_DATE_FORMAT"),
-                    "amount": data["amount"],
-                },
-            )
-            return redirect("sales:product_detail", product.pk)
+        messages.success(
+            request,
+            _("The price in %(type)s from %(day)s is %(amount)s.")
+            % {
+                "type": data["price_type"].name,
+                "day": formats.date_format(data["effective_from"], "SHORT_DATE_FORMAT"),
+                "amount": data["amount"],
+            },
+        )
+        return redirect("sales:product_detail", product.pk)
     context = _product_context(request, product, price_form=form)
-    return render(request, "sales/product_detail.html", context, status=status)
+    return render(request, "sales/product_detail.html", context, status=submitted.status)
 
 
 @login_required
@@ -208,40 +197,33 @@ def price_type_form(request, price_type_id: int | None = None):
         price_types=bases.order_by("name"),
         editing=price_type is not None,
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            try:
-                if price_type is None:
-                    price_type = services.price_type_create(
-                        name=data["name"],
-                        currency=data["currency"],
-                        base=data["base"],
-                        percent=data["percent"],
-                        by=request.user,
-                    )
-                else:
-                    version = data.pop("version")
-                    price_type = services.price_type_update(
-                        price_type=price_type,
-                        expected_version=version,
-                        by=request.user,
-                        **data,
-                    )
-            except DomainError as error:
-                status = errors_onto(form, error)
-            else:
-                messages.success(
-                    request, _("Price type %(name)s is saved.") % {"name": price_type.name}
-                )
-                return redirect("sales:price_types")
+
+    def save(data: dict) -> PriceType:
+        data = dict(data)
+        if price_type is None:
+            return services.price_type_create(
+                name=data["name"],
+                currency=data["currency"],
+                base=data["base"],
+                percent=data["percent"],
+                by=request.user,
+            )
+        version = data.pop("version")
+        return services.price_type_update(
+            price_type=price_type, expected_version=version, by=request.user, **data
+        )
+
+    submitted = form_submit(request, form, save)
+    if submitted.saved is not None:
+        messages.success(
+            request, _("Price type %(name)s is saved.") % {"name": submitted.saved.name}
+        )
+        return redirect("sales:price_types")
     return render(
         request,
         "sales/price_type_form.html",
         {"form": form, "price_type": price_type, "may_change": request.user.has_perm(CATALOGUE)},
-        status=status,
+        status=submitted.status,
     )
 
 
@@ -252,23 +234,18 @@ def product_groups_page(request):
     form = ProductGroupForm(
         request.POST if request.method == "POST" else None, groups=groups.order_by("name", "id")
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                group = services.product_group_create(
-                    name=form.cleaned_data["name"],
-                    parent=form.cleaned_data["parent"],
-                    by=request.user,
-                )
-            except DomainError as error:
-                status = errors_onto(form, error)
-            else:
-                messages.success(
-                    request, _("Product group %(name)s is added.") % {"name": group.name}
-                )
-                return redirect("sales:product_groups")
+    submitted = form_submit(
+        request,
+        form,
+        lambda data: services.product_group_create(
+            name=data["name"], parent=data["parent"], by=request.user
+        ),
+    )
+    if submitted.saved is not None:
+        messages.success(
+            request, _("Product group %(name)s is added.") % {"name": submitted.saved.name}
+        )
+        return redirect("sales:product_groups")
     listed = groups.select_related("parent").annotate(product_count=Count("products"))
     return render(
         request,
@@ -278,5 +255,5 @@ def product_groups_page(request):
             "form": form,
             "may_change": request.user.has_perm(CATALOGUE),
         },
-        status=status,
+        status=submitted.status,
     )

@@ -13,14 +13,21 @@ from django.views.decorators.http import require_POST
 
 from ladoga.accounts.access import get_visible_or_404
 from ladoga.core.errors import DomainError
+from ladoga.partners.models import Partner
 from ladoga.partners.queries import partners_visible_to
 
 from .. import queries, services
 from ..forms import ProposalForm, ProposalLineFormSet
-from ..models import Proposal, ProposalStatus
+from ..models import Agreement, Proposal, ProposalStatus
 from ..services._common import DOCUMENTS
 from ..services.proposals import PROPOSAL_TRANSITIONS
-from ._common import errors_onto, row_errors_onto
+from ._common import (
+    agreements_accepted,
+    form_submit,
+    partner_options_page,
+    partner_options_show,
+    transition_run,
+)
 
 
 def _proposal(request, proposal_id: int) -> Proposal:
@@ -77,35 +84,30 @@ def proposal_detail(request, proposal_id: int):
 @require_POST
 def proposal_transition(request, proposal_id: int):
     proposal = _proposal(request, proposal_id)
-    status = request.POST.get("status", "")
-    try:
-        services.proposal_transition(proposal=proposal, status=status, by=request.user)
-    except DomainError as error:
-        for violation in error.violations:
-            messages.error(request, str(violation.message))
-    else:
-        messages.success(
-            request,
-            _("Proposal %(number)s is %(status)s now.")
-            % {"number": proposal.number, "status": ProposalStatus(status).label.lower()},
-        )
+    transition_run(
+        request,
+        proposal,
+        lambda status: services.proposal_transition(
+            proposal=proposal, status=status, by=request.user
+        ),
+        ProposalStatus,
+        _("Proposal %(number)s is %(status)s now."),
+    )
     return redirect("sales:proposal_detail", proposal.pk)
 
 
-def _lines_from(formset) -> tuple[list[services.LineIn], list[int]]:
-    """The filled-in lines (without prices: the agreement's are taken), and the form
-    each came from."""
-    lines, rows = [], []
-    for index, form in enumerate(formset.forms):
-        data = form.cleaned_data
-        if not data or data.get("product") is None:
-            continue
-        quantity = data.get("quantity")
-        lines.append(
-            services.LineIn(product=data["product"], quantity=0 if quantity is None else quantity)
-        )
-        rows.append(index)
-    return lines, rows
+@login_required
+def proposal_partner_options(request):
+    """The agreement select for the partner picked on the proposal form (htmx): the
+    agreements offered to that partner. A partner the user may not see is 404."""
+    form = ProposalForm(partners=Partner.objects.none(), agreements=Agreement.objects.none())
+    return partner_options_page(request, form, "sales:proposal_partner_options")
+
+
+def _line(row: dict) -> services.LineIn:
+    """A line without a price: the agreement's is taken."""
+    quantity = row.get("quantity")
+    return services.LineIn(product=row["product"], quantity=0 if quantity is None else quantity)
 
 
 @login_required
@@ -118,7 +120,6 @@ def proposal_form(request, proposal_id: int | None = None):
         except DomainError as error:
             messages.error(request, str(error))
             return redirect("sales:proposal_detail", proposal.pk)
-    agreements = queries.agreements_visible_to(user=user).exclude(status="closed")
     products = queries.products_visible_to(user=user).filter(is_archived=False)
     lines_initial: list[dict] = []
     if proposal is not None:
@@ -133,9 +134,6 @@ def proposal_form(request, proposal_id: int | None = None):
             {"product": line.product_id, "quantity": line.quantity}
             for line in proposal.lines.order_by("position", "id")
         ]
-        agreements = agreements | queries.agreements_visible_to(user=user).filter(
-            pk=proposal.agreement_id
-        )
         products = products | queries.products_visible_to(user=user).filter(
             pk__in=[line["product"] for line in lines_initial]
         )
@@ -145,7 +143,7 @@ def proposal_form(request, proposal_id: int | None = None):
         request.POST or None,
         initial=initial,
         partners=partners_visible_to(user=user).filter(status="active"),
-        agreements=agreements,
+        agreements=agreements_accepted(user, proposal),
         editing=proposal is not None,
     )
     formset = ProposalLineFormSet(
@@ -154,44 +152,32 @@ def proposal_form(request, proposal_id: int | None = None):
         prefix="lines",
         form_kwargs={"products": products.order_by("name", "id")},
     )
-    line_errors: list[str] = []
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid() and formset.is_valid():
-            data = form.cleaned_data
-            lines, rows = _lines_from(formset)
-            head = {k: data[k] for k in ("agreement", "date", "valid_until", "comment")}
-            try:
-                if proposal is None:
-                    proposal = services.proposal_create(
-                        partner=data["partner"], lines=lines, by=user, **head
-                    )
-                else:
-                    proposal = services.proposal_update(
-                        proposal=proposal,
-                        expected_version=data["version"],
-                        by=user,
-                        lines=lines,
-                        **head,
-                    )
-            except DomainError as error:
-                status = errors_onto(form, error, rows=("lines",))
-                line_errors = row_errors_onto(formset, error, "lines", rows)
-            else:
-                messages.success(
-                    request, _("Proposal %(number)s is saved.") % {"number": proposal.number}
-                )
-                return redirect("sales:proposal_detail", proposal.pk)
+
+    def save(data: dict, rows: list[dict]) -> Proposal:
+        lines = [_line(row) for row in rows]
+        head = {k: data[k] for k in ("agreement", "date", "valid_until", "comment")}
+        if proposal is None:
+            return services.proposal_create(partner=data["partner"], lines=lines, by=user, **head)
+        return services.proposal_update(
+            proposal=proposal, expected_version=data["version"], by=user, lines=lines, **head
+        )
+
+    submitted = form_submit(request, form, save, formset=formset, filled_by="product")
+    if submitted.saved is not None:
+        messages.success(
+            request, _("Proposal %(number)s is saved.") % {"number": submitted.saved.number}
+        )
+        return redirect("sales:proposal_detail", submitted.saved.pk)
+    partner_options_show(form, user, proposal)
     return render(
         request,
         "sales/proposal_form.html",
         {
             "form": form,
             "formset": formset,
-            "line_errors": line_errors,
+            "line_errors": submitted.row_errors,
             "proposal": proposal,
             "may_change": user.has_perm(DOCUMENTS),
         },
-        status=status,
+        status=submitted.status,
     )

@@ -10,14 +10,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ladoga.accounts.access import get_visible_or_404
-from ladoga.core.errors import DomainError
 from ladoga.partners.models import Segment
 from ladoga.partners.queries import groups_all, property_definitions_all, segments_all
 
 from .. import queries, services
 from ..forms import SegmentRuleForm
 from ..services._common import CATALOGUE
-from ._common import errors_onto
+from ._common import command_run, form_submit
 
 RULE_FIELDS = ("role", "group", "property", "property_value", "region", "abc_class")
 
@@ -53,29 +52,25 @@ def segment_rule_form(request, segment_id: int):
         groups=groups_all(),
         properties=property_definitions_all(),
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                rule = services.segment_rule_set(
-                    segment=segment,
-                    by=request.user,
-                    **{field: form.cleaned_data[field] for field in RULE_FIELDS},
-                )
-            except DomainError as error:
-                status = errors_onto(form, error)
-            else:
-                messages.success(
-                    request,
-                    ngettext(
-                        "The rule of segment %(name)s is saved: %(count)d partner.",
-                        "The rule of segment %(name)s is saved: %(count)d partners.",
-                        rule.member_count,
-                    )
-                    % {"name": segment.name, "count": rule.member_count},
-                )
-                return redirect("sales:segments")
+    submitted = form_submit(
+        request,
+        form,
+        lambda data: services.segment_rule_set(
+            segment=segment, by=request.user, **{field: data[field] for field in RULE_FIELDS}
+        ),
+    )
+    if submitted.saved is not None:
+        count = submitted.saved.member_count
+        messages.success(
+            request,
+            ngettext(
+                "The rule of segment %(name)s is saved: %(count)d partner.",
+                "The rule of segment %(name)s is saved: %(count)d partners.",
+                count,
+            )
+            % {"name": segment.name, "count": count},
+        )
+        return redirect("sales:segments")
     return render(
         request,
         "sales/segment_rule_form.html",
@@ -85,7 +80,7 @@ def segment_rule_form(request, segment_id: int):
             "rule": rule,
             "may_change": request.user.has_perm(CATALOGUE),
         },
-        status=status,
+        status=submitted.status,
     )
 
 
@@ -95,19 +90,16 @@ def segment_recompute(request, segment_id: int):
     rule = get_visible_or_404(
         queries.segment_rules_visible_to(user=request.user), request.user, segment_id=segment_id
     )
-    try:
-        count = services.segment_recompute(rule=rule, by=request.user)
-    except DomainError as error:
-        for violation in error.violations:
-            messages.error(request, str(violation.message))
-    else:
-        messages.success(
-            request,
+    command_run(
+        request,
+        lambda: services.segment_recompute(rule=rule, by=request.user),
+        lambda count: (
             ngettext(
                 "Segment %(name)s is recomputed: %(count)d partner.",
                 "Segment %(name)s is recomputed: %(count)d partners.",
                 count,
             )
-            % {"name": rule.segment.name, "count": count},
-        )
+            % {"name": rule.segment.name, "count": count}
+        ),
+    )
     return redirect("sales:segments")

@@ -3,8 +3,9 @@
 //     input[data-pick-search]      htmx fetches the matching partners into [data-pick-results]
 //     button[data-pick-option]     a result: puts its id into input[data-pick-id] and its
 //                                  name (data-pick-label) into [data-pick-shown], then
-//                                  fires "change" on input[data-pick-id] (the order form's
-//                                  counterparty and contract selects follow it with htmx)
+//                                  fires "change" on input[data-pick-id] (the order and
+//                                  proposal forms' partner-dependent selects follow it
+//                                  with htmx: sales/_partner_options.html)
 //   Enter in the search box picks the first result instead of sending the form;
 //   Escape closes the results.
 "use strict";
