@@ -590,14 +590,9 @@ class BatchLookup:
         return bool(inn) and self.partner_by_inn(inn, parsed.counterparty["kpp"]) in self.visible
 
     def partner_by_inn(self, inn: str, kpp: str) -> int | None:
-        """The partner an INN names: the same KPP, else one without a KPP (a branch has its
-        own KPP); with no KPP given, the first."""
-        pairs = self.by_inn.get(inn, [])
-        if not kpp:
-            return pairs[0][1] if pairs else None
-        return next((pk for k, pk in pairs if k == kpp), None) or next(
-            (pk for k, pk in pairs if not k), None
-        )
+        """The partner whose counterparty the INN and KPP name (services.counterparty_by_kpp)."""
+        found = services.counterparty_by_kpp(self.by_inn.get(inn, []), kpp, kpp_of=lambda p: p[0])
+        return found[1] if found else None
 
 
 def job_run(job_id: str) -> None:

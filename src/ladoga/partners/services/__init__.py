@@ -6,7 +6,13 @@ an existing record take `expected_version` (X5; None skips the check for interna
 """
 
 from ..merging import merge_references_register
-from .batch import PartnerChange, PartnerDraft, partners_create_many, partners_update_many
+from .batch import (
+    PartnerChange,
+    PartnerDraft,
+    counterparty_by_kpp,
+    partners_create_many,
+    partners_update_many,
+)
 from .contacts import (
     ContactInfoItem,
     contact_create,
@@ -56,6 +62,7 @@ __all__ = [
     "contact_info_set",
     "contact_update",
     "counterparties_registry_recheck",
+    "counterparty_by_kpp",
     "counterparty_create",
     "counterparty_registry_check",
     "counterparty_update",

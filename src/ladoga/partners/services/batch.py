@@ -156,14 +156,14 @@ def _created(model, records: list, by) -> list:
     return records
 
 
-def _counterparty_match(mine: list[Counterparty], inn: str, kpp: str) -> Counterparty | None:
-    """Of a partner's active counterparties, the one an INN (and KPP) names: the same
-    KPP, else one without a KPP when a KPP is given (a branch has its own), else any."""
-    same = [c for c in mine if c.inn == inn]
+def counterparty_by_kpp(same_inn: Sequence, kpp: str, kpp_of=lambda c: c.kpp):
+    """Of active counterparties sharing an INN (in creation order), the one a KPP names:
+    the same KPP, else one without a KPP (a branch has its own KPP), else — when no KPP is
+    given — the first. The import decides and writes by this one rule."""
     return (
-        next((c for c in same if c.kpp == kpp), None)
-        or (next((c for c in same if not c.kpp), None) if kpp else None)
-        or (same[0] if same and not kpp else None)
+        next((c for c in same_inn if kpp_of(c) == kpp), None)
+        or (next((c for c in same_inn if not kpp_of(c)), None) if kpp else None)
+        or (same_inn[0] if same_inn and not kpp else None)
     )
 
 
@@ -241,7 +241,8 @@ def _counterparties_fill(shaped, by) -> None:
         mine.setdefault(counterparty.partner_id, []).append(counterparty)
     for partner, data in wanted:
         inn, kpp = data.get("inn", ""), data.get("kpp", "")
-        existing = _counterparty_match(mine.get(partner.pk, []), inn, kpp) if inn else None
+        same_inn = [c for c in mine.get(partner.pk, []) if c.inn == inn]
+        existing = counterparty_by_kpp(same_inn, kpp) if inn else None
         if existing is None:
             created = counterparty_create(partner=partner, by=by, **data)
             mine.setdefault(partner.pk, []).append(created)
