@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -9,7 +10,7 @@ from ladoga.accounts import access
 from ladoga.core.errors import ValidationFailed
 
 from .errors import PartnersCode
-from .keys import name_key
+from .keys import name_key, name_search_keys
 from .models import (
     ContactInfo,
     ContactPerson,
@@ -17,6 +18,7 @@ from .models import (
     Counterparty,
     Partner,
     PartnerGroup,
+    PartnerNameKey,
     PartnerRelation,
     PropertyDefinition,
     PropertyType,
@@ -83,9 +85,7 @@ def partners_filter(
     forms), an INN, a phone or an e-mail."""
     if q:
         q = q.strip()
-        match = Q(name__icontains=q)
-        if key := name_key(q):
-            match |= Q(name_key__contains=key)
+        match = name_search_q(q)
         digits = "".join(ch for ch in q if ch.isdigit())
         if len(digits) >= 10 and len(digits) == len(q.replace(" ", "")):
             match |= Q(pk__in=Counterparty.objects.filter(inn=digits).values("partner_id"))
@@ -111,6 +111,32 @@ def partners_filter(
     for spec in properties or []:
         queryset = queryset.filter(property_filter_q(spec=spec))
     return queryset
+
+
+def name_search_q(q: str) -> Q:
+    """Partners whose name matches the search text `q`.
+
+    PostgreSQL: the name contains `q` in any case, or the normalised name (`name_key`:
+    transliterated, lower case, no legal forms) contains q's — two LIKEs that trigram
+    indexes serve (migration 0004), so "ромаш", "РОМАШКА" and "romashka" all find
+    «Ромашка».
+
+    SQLite has no such index, and its LIKE folds only Latin letters, so there the
+    normalised name must contain q's and one of q's words must begin or end a word of the
+    name (or be one): the candidates come from the indexed first and last three letters of
+    every word (PartnerNameKey, kept for the duplicate check), never from a scan of every
+    partner. "ромаш", "машка" and "Romashka" find «Ромашка», an inner part such as "омаш"
+    does not. A query whose words are all shorter than three letters falls back to the
+    full comparison, a scan.
+    """
+    key = name_key(q)
+    if connection.vendor == "sqlite" and len(max(key.split(), key=len, default="")) >= 3:
+        words = PartnerNameKey.objects.filter(key__in=sorted(name_search_keys(q)))
+        return Q(pk__in=words.values("partner_id"), name_key__contains=key)
+    match = Q(name__icontains=q)
+    if key:
+        match |= Q(name_key__contains=key)
+    return match
 
 
 def group_ids_below(group_id: int) -> list[int]:

@@ -1,5 +1,6 @@
 """The partners API: partners."""
 
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -64,7 +65,11 @@ def partners_list(
         q=q, role=role, segment=segment, manager=manager, group=group, status=status,
         properties=property or [],
     )  # fmt: skip
-    return found.prefetch_related("segments")
+    # PartnerOut shows the manager's and the group's ids, not the records: no joins, and
+    # only the segments' ids.
+    return found.select_related(None).prefetch_related(
+        Prefetch("segments", queryset=Segment.objects.only("id"))
+    )
 
 
 @router.post("/partners", response={201: PartnerDetailOut})
