@@ -50,14 +50,19 @@ class Candidate:
 
     @property
     def score(self) -> int:
-        best = sorted((r.score for r in self.reasons), reverse=True)
-        if not best:
-            return 0
-        return min(100, best[0] + EXTRA_REASON_BONUS * (len(best) - 1))
+        return _combined_score(self.reasons)
 
     @property
     def codes(self) -> list[str]:
         return [r.code for r in self.reasons]
+
+
+def _combined_score(reasons: list[Reason]) -> int:
+    """The best reason's score, raised a little by every further reason (at most 100)."""
+    if not reasons:
+        return 0
+    best = max(r.score for r in reasons)
+    return min(100, best + EXTRA_REASON_BONUS * (len(reasons) - 1))
 
 
 def name_similarity(a: str, b: str) -> int:
@@ -199,19 +204,31 @@ def duplicates_find_many(
                 ),
             )
 
+    shortlists = [_shortlist(reasons_of, limit) for reasons_of in found]
     partners = Partner.objects.select_related("manager").in_bulk(
-        list({pk for reasons in found for pk in reasons})
+        list({pk for shortlist in shortlists for pk in shortlist})
     )
     results = []
-    for reasons_of in found:
+    for reasons_of, shortlist in zip(found, shortlists, strict=True):
         ranked = [
-            Candidate(partner=partners[pk], reasons=sorted(reasons, key=lambda r: -r.score))
-            for pk, reasons in reasons_of.items()
+            Candidate(partner=partners[pk], reasons=sorted(reasons_of[pk], key=lambda r: -r.score))
+            for pk in shortlist
             if pk in partners
         ]
         ranked.sort(key=lambda c: (-c.score, c.partner.name, c.partner.pk))
         results.append(ranked[:limit])
     return results
+
+
+def _shortlist(reasons_of: dict[int, list[Reason]], limit: int) -> list[int]:
+    """The partners that can make the first `limit` places: those scoring at least the
+    limit-th best score (ties are broken by name, which only the loaded partner knows).
+    A common name may bring hundreds of candidates; only these are loaded."""
+    scores = {pk: _combined_score(reasons) for pk, reasons in reasons_of.items()}
+    if len(scores) <= limit:
+        return list(scores)
+    cutoff = sorted(scores.values(), reverse=True)[limit - 1]
+    return [pk for pk, score in scores.items() if score >= cutoff]
 
 
 def _partners_by(queryset, column: str, values: set[str]) -> dict[str, list[int]]:
@@ -241,15 +258,17 @@ def _name_candidates(key_sets: list[set[str]]) -> list[list[tuple[int, str]]]:
     if len(key_sets) == 1:
         if not key_sets[0]:
             return [[]]
-        ids = list(
+        # COUNT(*), not COUNT(id): PostgreSQL can then count from the (key, partner)
+        # index alone. One query: the nearest partners are a subquery of the names' read.
+        nearest = (
             PartnerNameKey.objects.filter(key__in=sorted(key_sets[0]))
             .values("partner_id")
-            .annotate(hits=Count("id"))
+            .annotate(hits=Count("*"))
             .order_by("-hits", "partner_id")
-            .values_list("partner_id", flat=True)[:CANDIDATE_CAP]
+            .values("partner_id")[:CANDIDATE_CAP]
         )
-        active = Partner.objects.filter(pk__in=ids, status=PartnerStatus.ACTIVE)
-        return [list(active.values_list("id", "name_key"))]
+        active = Partner.objects.filter(pk__in=nearest, status=PartnerStatus.ACTIVE)
+        return [list(active.order_by().values_list("id", "name_key"))]
     holders: dict[str, list[int]] = {}
     names: dict[int, str] = {}
     all_keys = sorted(set().union(*key_sets))
