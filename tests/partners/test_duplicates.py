@@ -93,3 +93,21 @@ def test_the_check_costs_the_same_few_queries_however_many_partners(
 
     with django_assert_max_num_queries(6):
         duplicates_find(name="Фирма 7", inn=inn10(1), phone="+79120000000", email="a@b.ru")
+
+
+def test_only_the_first_places_are_given_and_ties_go_by_name(partner_of, owner):
+    """Twelve partners share a phone (90 each), one also the name (95): the best first,
+    then the ties in name order, cut at the limit."""
+    names = "Мю Лямбда Каппа Йота Тета Эта Зета Эпсилон Дельта Гамма Бета Альфа".split()
+    for name in names:
+        partner = partner_of(name=f"ООО «{name}»")
+        services.contact_info_add(owner=partner, kind="phone", value="+7 912 555-00-11")
+    partner_of(name="ООО «Лямбда-Юг»")  # a similar name without the phone: further down
+
+    found = duplicates_find(name="Лямбда", phone="8 (912) 555-00-11", limit=5)
+
+    assert [c.partner.name for c in found] == [
+        "ООО «Лямбда»", "ООО «Альфа»", "ООО «Бета»", "ООО «Гамма»", "ООО «Дельта»"
+    ]  # fmt: skip
+    assert found[0].codes == ["phone", "name"] and found[0].score > found[1].score
+    assert {c.score for c in found[1:]} == {90}
