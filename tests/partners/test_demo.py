@@ -58,3 +58,53 @@ def test_the_demo_has_near_duplicates_the_check_finds(db):
 
     assert copies
     assert found >= len(copies) * 0.8
+
+
+def test_the_demo_has_about_three_contact_persons_per_partner(db):
+    _fill(seed=7)
+
+    per_partner = ContactPerson.objects.count() / Partner.objects.count()
+
+    assert 2.6 <= per_partner <= 3.4
+
+
+def test_the_rows_written_in_bulk_hang_off_the_right_records(db):
+    """The demo writes with its own multi-row INSERTs and reads the new ids back in order:
+    every row must belong to the record it was made for."""
+    from django.db.models import F
+
+    from ladoga.partners.keys import name_key, name_search_keys
+
+    _fill(seed=7)
+
+    assert not Counterparty.objects.exclude(short_name=F("partner__name")).exists()
+    assert (
+        not ContactInfo.objects.filter(contact__isnull=False)
+        .exclude(partner=F("contact__partner"))
+        .exists()
+    )
+    assert not BankAccount.objects.exclude(
+        counterparty__kind__in=["legal_entity", "sole_proprietor"]
+    ).exists()
+    for partner in Partner.objects.order_by("?")[:30]:
+        assert partner.name_key == name_key(partner.name)
+        stored = set(partner.name_keys.values_list("key", flat=True))
+        assert stored == name_search_keys(partner.name)
+        assert partner.created_at is not None and partner.version == 1
+        assert list(partner.history.values_list("history_type", "name")) == [("+", partner.name)]
+    assert ContactPerson.objects.exclude(birthday=None).exists()
+    for model in (Counterparty, ContactPerson):
+        assert model.history.filter(history_type="+").count() == model.objects.count()
+    assert not ContactPerson.objects.filter(partner__kind="person").exists()
+
+
+def test_every_demo_phone_is_a_number_the_duplicate_check_accepts(db):
+    """The demo writes contact information without the services: each phone must be what
+    contact_info_add would have stored, a valid number keyed by its E.164 form."""
+    from ladoga.partners.keys import phone_key
+
+    _fill(seed=7)
+
+    phones = list(ContactInfo.objects.filter(kind="phone").values_list("value", "key"))
+    assert any(value.startswith(("+49", "+1 ", "+44")) for value, _key in phones)
+    assert [(v, k) for v, k in phones if phone_key(v) != k] == []

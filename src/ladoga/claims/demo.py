@@ -112,14 +112,14 @@ def _pick(rng, weights) -> int:
 
 
 def demo_claims(ctx) -> None:
-    """About 1.5 claims per demo partner over the last 24 months (at least 30)."""
+    """About 1.5 claims per lively demo partner over the last 24 months (at least 30)."""
     rng = ctx.rng
     today = timezone.localdate()
     officers = list(User.objects.filter(role=Role.CLAIMS, is_active=True).order_by("pk"))
     staff = list(
         User.objects.filter(role__in=(Role.MANAGER, Role.CLAIMS), is_active=True).order_by("pk")
     )
-    partners = list(Partner.objects.filter(status="active").order_by("pk"))
+    partners = list(ctx.lively(Partner.objects.filter(status="active")).order_by("pk"))
     if not partners or not staff:
         return
     departments = _departments()

@@ -462,7 +462,7 @@ def _documents(rng: random.Random, deals: list[Deal]) -> None:
 def demo_deals(ctx) -> None:
     """The deals step of `ladoga demo` (ctx: ladoga.demo.DemoContext)."""
     clients = list(
-        Partner.objects.filter(is_client=True, status="active", manager__isnull=False)
+        ctx.lively(Partner.objects.filter(is_client=True, status="active", manager__isnull=False))
         .select_related("manager")
         .order_by("pk")
     )
@@ -473,5 +473,7 @@ def demo_deals(ctx) -> None:
     kinds = [(kind, weights[t]) for t, kind in by_type.items() if t in weights]
     if not kinds:
         return
-    deals = generate(rng=ctx.rng, count=ctx.size * DEALS_PER_SIZE, kinds=kinds, clients=clients)
+    deals = generate(
+        rng=ctx.rng, count=ctx.activity_size * DEALS_PER_SIZE, kinds=kinds, clients=clients
+    )
     _documents(ctx.rng, deals)

@@ -59,12 +59,13 @@ def _people(partner: Partner) -> list[dict]:
 
 
 def demo_interactions(ctx) -> None:
-    """A history of 4–12 interactions for each demo partner (deterministic per seed)."""
+    """A history of 4–12 interactions for each lively demo partner (deterministic per
+    seed)."""
     rng = ctx.rng
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     managers = ctx.users.get("manager", [])
     partners = list(
-        Partner.objects.filter(status="active").select_related("manager").order_by("pk")
+        ctx.lively(Partner.objects.filter(status="active")).select_related("manager").order_by("pk")
     )
     for partner in partners:
         manager = partner.manager or (rng.choice(managers) if managers else None)

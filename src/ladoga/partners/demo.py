@@ -1,21 +1,29 @@
 """Demo partners (`ladoga demo`): Russian and international partners with valid INNs, OGRNs
-and bank accounts, counterparties, contact persons, contact information, relations,
-properties and a sprinkling of near-duplicates, spread over the demo managers.
+and bank accounts, counterparties, contact persons (about three per partner), contact
+information, relations, properties and a sprinkling of near-duplicates, spread over the
+demo managers.
 
-Everything is made with bulk_create in batches, so `ladoga demo --size 100000` (100 000
-partners) takes a few minutes even on SQLite. The same seed always gives the same data.
+Rows are written with multi-row INSERTs built here (`_insert`), not bulk_create: building a
+model instance and compiling every value of every row cost most of the step. Faker is asked
+once for pools of names and addresses that the rows then draw from. `ladoga demo --size
+100000` (100,000 partners, 300,000 contact persons) so takes about a minute on either
+database. The same seed always gives the same data.
 """
 
 import datetime
 import random
+import sqlite3
 from collections.abc import Iterator
 
+from django.db import connection, models
+from django.utils import timezone
 from faker import Faker
 
 from ladoga.accounts.roles import Role
+from ladoga.core.history import history_copy
 
 from . import services, taxnumbers
-from .keys import name_key, name_search_keys
+from .keys import name_key, name_search_keys, phone_key
 from .models import (
     BankAccount,
     ContactInfo,
@@ -29,11 +37,18 @@ from .models import (
     PropertyValue,
 )
 
-BATCH = 2000
 ROOTS = [
     "Альфа", "Бета", "Вега", "Гранит", "Дельта", "Енисей", "Зенит", "Импульс", "Кристалл",
     "Лидер", "Меридиан", "Нева", "Омега", "Прогресс", "Ресурс", "Сибирь", "Титан", "Урал",
     "Феникс", "Аврора", "Байкал", "Волга", "Восток", "Север", "Орион", "Атлант", "Ладога",
+    "Алмаз", "Арсенал", "Вектор", "Гарант", "Держава", "Исток", "Кедр", "Континент", "Магистраль",
+    "Монолит", "Олимп", "Памир", "Пульсар", "Радуга", "Рубин", "Сатурн", "Спектр", "Стандарт",
+    "Таврида", "Фортуна", "Эталон", "Янтарь", "Азимут", "Бастион", "Горизонт", "Зодиак", "Ока",
+]  # fmt: skip
+# What tells apart companies of the same root: a word after it, or a town.
+SUFFIXES = [
+    "Плюс", "Групп", "Про", "Трейд", "Инвест", "Холдинг", "Центр", "М", "Юг", "Запад", "НН",
+    "Регион", "Профи", "Стиль", "Капитал", "Партнёр", "Эксперт", "Мастер", "Лайн", "Систем",
 ]  # fmt: skip
 TRADES = [
     "Снаб", "Строй", "Торг", "Пром", "Тех", "Агро", "Мед", "Транс", "Лес", "Маш", "Хим",
@@ -69,16 +84,92 @@ TRANSLIT = str.maketrans(
 )  # fmt: skip
 
 
-def _batched(items: list, size: int = BATCH) -> Iterator[list]:
+def _batched(items: list, size: int) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
-def _bulk(model, rows: list) -> list:
-    """bulk_create in batches; the rows get their primary keys (SQLite ≥ 3.35, PostgreSQL)."""
-    for batch in _batched(rows):
-        model.objects.bulk_create(batch, batch_size=BATCH)
-    return rows
+def _params_limit() -> int:
+    """How many parameters one statement may carry."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return connection.features.max_query_params or 999
+
+
+def _insert(model, columns: tuple[str, ...], rows: list[tuple], *, ids: bool = False) -> list:
+    """Write `rows` (values in the order of `columns`, attribute names) into the model's
+    table — multi-row INSERTs on SQLite, INSERT … SELECT FROM UNNEST(arrays) on PostgreSQL;
+    every other column gets its default and the timestamps now. With `ids`, the new
+    primary keys in the order of the rows (RETURNING, as bulk_create reads them).
+
+    Values go to the driver as they are, so they must be plain: str, int, bool, None — and
+    dates or decimals, which are prepared by their field here."""
+    meta = model._meta
+    now = timezone.now()
+    fields = [meta.get_field(name) for name in columns]
+    rest = [f for f in meta.concrete_fields if not f.primary_key and f.attname not in columns]
+    constants = tuple(
+        f.get_db_prep_save(
+            now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+            else f.get_default(),
+            connection,
+        )
+        for f in rest
+    )  # fmt: skip
+    typed = (models.DateField, models.DecimalField)  # DateTimeField is a DateField
+    prepared = [(i, f) for i, f in enumerate(fields) if isinstance(f, typed)]
+    quote = connection.ops.quote_name
+    table, names = quote(meta.db_table), ", ".join(quote(f.column) for f in [*fields, *rest])
+    returning = f" RETURNING {quote(meta.pk.column)}" if ids else ""
+
+    def ready(chunk: list[tuple]) -> list[tuple]:
+        if not prepared:
+            return chunk
+        done = []
+        for row in chunk:
+            row = list(row)
+            for i, field in prepared:
+                row[i] = field.get_db_prep_save(row[i], connection)
+            done.append(tuple(row))
+        return done
+
+    found = []
+    if connection.vendor == "postgresql":
+        # One array per column: a handful of parameters per statement (psycopg turns a
+        # long VALUES list into placeholders in Python, slower than the insert itself),
+        # bound by the server (with Django's client-side binding psycopg would quote
+        # every element in Python), on Django's connection, so in its transaction.
+        import psycopg
+
+        arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+        scalars = "".join(f", %s::{f.db_type(connection)}" for f in rest)
+        # Only quoted model names, types and placeholders are spliced in.
+        into, source = f"INSERT INTO {table} ({names})", f"UNNEST({arrays})"
+        sql = f"{into} SELECT *{scalars} FROM {source}{returning}"  # noqa: S608
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            for chunk in _batched(rows, 10_000):
+                columns_of = [list(c) for c in zip(*ready(chunk), strict=True)]
+                cursor.execute(sql, [*constants, *columns_of])
+                if ids:
+                    found.extend(r[0] for r in cursor.fetchall())
+        return found
+    with connection.cursor() as cursor:
+        one = "(" + ", ".join(["%s"] * (len(fields) + len(rest))) + ")"
+        per_statement = max(1, min(1000, _params_limit() // (len(fields) + len(rest))))
+        for chunk in _batched(rows, per_statement):
+            params = []
+            for row in ready(chunk):
+                params.extend(row)
+                params.extend(constants)
+            values = ", ".join([one] * len(chunk))
+            # Only quoted model names and placeholders are spliced in; values are parameters.
+            sql = f"INSERT INTO {table} ({names}) VALUES {values}{returning}"  # noqa: S608
+            cursor.execute(sql, params)
+            if ids:
+                found.extend(r[0] for r in cursor.fetchall())
+    return found
 
 
 def _slug(text: str) -> str:
@@ -165,6 +256,97 @@ def _phone(rng: random.Random, area: str | None = None) -> tuple[str, str]:
     return shown, f"+7{code}{number}"
 
 
+def _foreign_phone(rng: random.Random, prefix: str) -> tuple[str, str]:
+    """A valid phone after a country and city code ("+49 30"), as people type it, and its
+    E.164 key: eight digits in Berlin and London, seven in New York."""
+    digits = 7 if prefix.startswith("+1 ") else 8
+    while True:
+        number = f"{rng.randint(2, 9)}{rng.randrange(10 ** (digits - 1)):0{digits - 1}d}"
+        value = f"{prefix} {number[:3]} {number[3:]}"
+        try:
+            return value, phone_key(value)
+        except ValueError:  # a range the country does not use: draw again
+            continue
+
+
+class _Pools:
+    """Names and addresses asked of Faker once; the rows draw from them. (Asking Faker for
+    every row was the step's second cost after bulk_create.)"""
+
+    SIZE = 400
+
+    def __init__(self, fakers: dict[str, Faker]):
+        ru, n = fakers["ru_RU"], range(self.SIZE)
+        self.ru = {
+            "male": (
+                [ru.last_name_male() for _ in n],
+                [ru.first_name_male() for _ in n],
+                [ru.middle_name_male() for _ in n],
+            ),
+            "female": (
+                [ru.last_name_female() for _ in n],
+                [ru.first_name_female() for _ in n],
+                [ru.middle_name_female() for _ in n],
+            ),
+        }
+        self.streets = [ru.street_address() for _ in n]
+        self.towns = sorted({ru.city_name() for _ in n})
+        self.companies, self.people, self.addresses = {}, {}, {}
+        for locale, _country, _prefix in FOREIGN:
+            faker = fakers[locale]
+            self.companies[locale] = [faker.company() for _ in range(5 * self.SIZE)]
+            self.people[locale] = ([faker.last_name() for _ in n], [faker.first_name() for _ in n])
+            self.addresses[locale] = [faker.address().replace("\n", ", ")[:500] for _ in n]
+
+    def company_root(self, rng: random.Random) -> str:
+        """A Russian company's name without its legal form: "Байкалснаб", "Антонов",
+        "Исаева-Рыбаков", often told apart by a word or a town ("Вектор Плюс",
+        "Гранитстрой-Тверь"). At 100,000 partners about four in five names are unique and
+        none is shared by more than about forty, as in a real customer base."""
+        draw = rng.random()
+        if draw < 0.5:
+            core = rng.choice(ROOTS) + rng.choice(TRADES).lower()
+        elif draw < 0.7:
+            core = rng.choice(self.ru[rng.choice(["male", "female"])][0])
+        else:
+            core = f"{rng.choice(self.ru['male'][0])}-{rng.choice(self.ru['female'][0])}"
+        draw = rng.random()
+        if draw < 0.3:
+            return core
+        if draw < 0.6:
+            return f"{core} {rng.choice(SUFFIXES)}"
+        if draw < 0.85:
+            return f"{core}-{rng.choice(self.towns)}"
+        return f"{core} {rng.choice(TRADES)}"
+
+    def russian(self, rng: random.Random, sex: str) -> tuple[str, str, str]:
+        """(last, first, middle) of the sex ("male" / "female")."""
+        return tuple(rng.choice(names) for names in self.ru[sex])
+
+    def foreign(self, rng: random.Random, locale: str) -> tuple[str, str, str]:
+        last, first = self.people[locale]
+        return rng.choice(last), rng.choice(first), ""
+
+
+# How many contact persons a company has: 3.5 on average, so about three per partner
+# over all partners (private persons and near-duplicate cards have none).
+CONTACTS_PER_COMPANY = [1, 2, 3, 3, 4, 4, 5, 6]
+PARTNER_COLUMNS = (
+    "name", "kind", "name_key", "manager_id", "group_id", "is_potential_client",
+    "created_by_id", "is_client", "is_supplier", "is_competitor", "is_carrier", "is_other",
+)  # fmt: skip
+ROLES = ("is_client", "is_supplier", "is_competitor", "is_carrier", "is_other")
+COUNTERPARTY_COLUMNS = (
+    "partner_id", "kind", "short_name", "full_name", "inn", "kpp", "ogrn", "country",
+    "legal_address", "registry_status", "created_by_id",
+)  # fmt: skip
+INFO_COLUMNS = ("partner_id", "contact_id", "kind", "value", "key", "label", "is_primary")
+CONTACT_COLUMNS = (
+    "partner_id", "last_name", "first_name", "middle_name", "position", "decision_role",
+    "birthday", "created_by_id",
+)  # fmt: skip
+
+
 def demo_partners(ctx) -> None:
     """The partners step of `ladoga demo` (ctx: ladoga.demo.DemoContext)."""
     rng: random.Random = ctx.rng
@@ -173,59 +355,52 @@ def demo_partners(ctx) -> None:
         fakers[locale] = Faker(locale)
     for index, faker in enumerate(fakers.values()):
         faker.seed_instance(rng.randint(0, 2**31) + index)
-    ru = fakers["ru_RU"]
+    pools = _Pools(fakers)
     numbers = _Numbers(rng)
     managers = list(ctx.users.get(Role.MANAGER, [])) or list(ctx.users.get(Role.HEAD, []))
+    manager_ids = [m.pk for m in managers]
     groups, segments, partner_types, contact_types, industry, staff = _catalogues()
-    industry_choices = list(PropertyChoice.objects.filter(definition=industry))
+    industry_choices = list(
+        PropertyChoice.objects.filter(definition=industry).values_list("pk", flat=True)
+    )
 
-    partners: list[Partner] = []
-    plans: list[dict] = []  # what to hang off each partner, in the same order
+    plans: list[dict] = []  # one per partner: its name, kind and what to hang off it
+    rows = []
     for index in range(ctx.size):
-        manager = managers[index % len(managers)] if managers else None
+        manager = manager_ids[index % len(manager_ids)] if manager_ids else None
         city, region, area = rng.choice(CITIES)
         draw = rng.random()
-        plan: dict = {"city": city, "region": region, "area": area}
-        if draw < 0.05 and partners:  # a near-duplicate of an earlier partner
-            source_index = rng.randrange(len(partners))
-            source, source_plan = partners[source_index], plans[source_index]
+        plan: dict = {"city": city, "region": region, "area": area, "manager": manager}
+        if draw < 0.05 and plans:  # a near-duplicate of an earlier partner
+            source_plan = plans[rng.randrange(len(plans))]
+            source = source_plan["name"]
             name = rng.choice(
                 [
-                    source.name.replace("ООО ", "").replace("«", '"').replace("»", '"'),
-                    source.name.upper(),
-                    source.name.replace("ООО", "ООО").replace("«", "").replace("»", "") + " ",
-                    source.name.translate(TRANSLIT).title(),
+                    source.replace("ООО ", "").replace("«", '"').replace("»", '"'),
+                    source.upper(),
+                    source.replace("«", "").replace("»", "") + " ",
+                    source.translate(TRANSLIT).title(),
                 ]
             ).strip()
             plan.update(kind="legal_entity", copy_of=source_plan)
             kind, roles = "company", {"is_client": True}
         elif draw < 0.12:  # an international partner
             locale, country, phone_prefix = rng.choice(FOREIGN)
-            name = fakers[locale].company()
+            name = rng.choice(pools.companies[locale])
             plan.update(kind="foreign", locale=locale, country=country, phone_prefix=phone_prefix)
             kind, roles = "company", rng.choice([{"is_supplier": True}, {"is_client": True}])
         elif draw < 0.2:  # a private person
-            female = rng.random() < 0.5
-            last = ru.last_name_female() if female else ru.last_name_male()
-            first = ru.first_name_female() if female else ru.first_name_male()
-            middle = ru.middle_name_female() if female else ru.middle_name_male()
+            last, first, middle = pools.russian(rng, rng.choice(["male", "female"]))
             name = f"{last} {first} {middle}"
             plan.update(kind="person")
             kind, roles = "person", {"is_client": True}
         elif draw < 0.3:  # a sole proprietor
-            last, first, middle = ru.last_name_male(), ru.first_name_male(), ru.middle_name_male()
+            last, first, middle = pools.russian(rng, "male")
             name = f"ИП {last} {first[0]}. {middle[0]}."
             plan.update(kind="sole_proprietor")
             kind, roles = "company", {"is_client": True}
         else:
-            root = (
-                rng.choice(ROOTS) + rng.choice(TRADES).lower()
-                if rng.random() < 0.6
-                else ru.last_name_male()
-            )
-            if rng.random() < 0.3:
-                root = f"{root}-{city}" if rng.random() < 0.5 else f"{root} {rng.choice(TRADES)}"
-            name = f"{rng.choice(RU_FORMS)} «{root}»"
+            name = f"{rng.choice(RU_FORMS)} «{pools.company_root(rng)}»"
             plan.update(kind="legal_entity")
             roles = rng.choice(
                 [{"is_client": True}] * 6
@@ -242,214 +417,152 @@ def demo_partners(ctx) -> None:
             if region == "77"
             else groups["regions"]
         )
-        partners.append(
-            Partner(
-                name=name[:255],
-                kind=kind,
-                name_key=name_key(name),
-                manager=manager,
-                group=group,
-                is_potential_client=roles.get("is_client", False) and rng.random() < 0.15,
-                created_by=manager,
-                **roles,
-            )
-        )
+        name = name[:255]
+        plan.update(name=name, key=name_key(name))
+        potential = roles.get("is_client", False) and rng.random() < 0.15
+        rows.append(
+            (name, kind, plan["key"], manager, group.pk, potential, manager,
+             *(roles.get(role, False) for role in ROLES))
+        )  # fmt: skip
         plans.append(plan)
-    _bulk(Partner, partners)
-    _bulk(
+    for plan, pk in zip(plans, _insert(Partner, PARTNER_COLUMNS, rows, ids=True), strict=True):
+        plan["pk"] = pk
+    _insert(
         PartnerNameKey,
-        [
-            PartnerNameKey(partner=p, key=k)
-            for p in partners
-            for k in sorted(name_search_keys(p.name))
-        ],
+        ("partner_id", "key"),
+        [(plan["pk"], key) for plan in plans for key in sorted(name_search_keys(plan["name"]))],
     )
-    Membership = Partner.segments.through
-    _bulk(
-        Membership,
-        [
-            Membership(partner_id=p.pk, segment_id=rng.choice(segments).pk)
-            for p in partners
-            if rng.random() < 0.3
-        ],
+    _insert(
+        Partner.segments.through,
+        ("partner_id", "segment_id"),
+        [(plan["pk"], rng.choice(segments).pk) for plan in plans if rng.random() < 0.3],
     )
 
-    counterparties: list[Counterparty] = []
-    info: list[ContactInfo] = []
-    for partner, plan in zip(partners, plans, strict=True):
-        region, kind = plan["region"], plan["kind"]
+    counterparties: list[tuple] = []
+    info: list[tuple] = []
+    for plan in plans:
+        pk, name, region, kind, manager = (
+            plan["pk"], plan["name"], plan["region"], plan["kind"], plan["manager"]
+        )  # fmt: skip
         if kind == "legal_entity" and "copy_of" not in plan:
             inn = numbers.inn10(region)
             plan["inn"] = inn
             counterparties.append(
-                Counterparty(
-                    partner=partner, kind=kind, short_name=partner.name,
-                    full_name=partner.name.replace("ООО", FULL_LLC),
-                    inn=inn, kpp=f"{inn[:4]}01001", ogrn=numbers.ogrn(region),
-                    legal_address=f"г. {plan['city']}, {ru.street_address()}",
-                    registry_status=rng.choice(REGISTRY_STATUSES),
-                    created_by=partner.manager,
-                )
+                (pk, kind, name, name.replace("ООО", FULL_LLC), inn, f"{inn[:4]}01001",
+                 numbers.ogrn(region), "RU", f"г. {plan['city']}, {rng.choice(pools.streets)}",
+                 rng.choice(REGISTRY_STATUSES), manager)
             )  # fmt: skip
         elif kind == "sole_proprietor":
             counterparties.append(
-                Counterparty(
-                    partner=partner, kind=kind, short_name=partner.name, full_name=partner.name,
-                    inn=numbers.inn12(region), ogrn=numbers.ogrnip(region),
-                    legal_address=f"г. {plan['city']}, {ru.street_address()}",
-                    created_by=partner.manager,
-                )
+                (pk, kind, name, name, numbers.inn12(region), "", numbers.ogrnip(region), "RU",
+                 f"г. {plan['city']}, {rng.choice(pools.streets)}", "unknown", manager)
             )  # fmt: skip
         elif kind == "person":
-            counterparties.append(
-                Counterparty(
-                    partner=partner, kind=kind, short_name=partner.name, full_name=partner.name,
-                    inn=numbers.inn12(region) if rng.random() < 0.5 else "",
-                    created_by=partner.manager,
-                )
-            )  # fmt: skip
+            inn = numbers.inn12(region) if rng.random() < 0.5 else ""
+            counterparties.append((pk, kind, name, name, inn, "", "", "RU", "", "unknown", manager))
         elif kind == "foreign":
             counterparties.append(
-                Counterparty(
-                    partner=partner, kind=kind, short_name=partner.name, full_name=partner.name,
-                    country=plan["country"],
-                    legal_address=fakers[plan["locale"]].address().replace("\n", ", ")[:500],
-                    created_by=partner.manager,
-                )
+                (pk, kind, name, name, "", "", "", plan["country"],
+                 rng.choice(pools.addresses[plan["locale"]]), "unknown", manager)
             )  # fmt: skip
         else:  # a near-duplicate: its own counterparty-less card, the same phone sometimes
             source = plan["copy_of"]
             if rng.random() < 0.5 and source.get("phone"):
                 value, key = source["phone"]
-                info.append(
-                    ContactInfo(
-                        partner=partner, kind="phone", value=value, key=key, is_primary=True
-                    )
-                )
+                info.append((pk, None, "phone", value, key, "", True))
             continue
         if kind == "foreign":
-            number = f"{rng.randint(10**9, 10**10 - 1)}"
-            value = f"{plan['phone_prefix']} {number[:4]} {number[4:]}"
-            key = "+" + "".join(ch for ch in value if ch.isdigit())
+            value, key = _foreign_phone(rng, plan["phone_prefix"])
         else:
             value, key = _phone(rng, plan["area"] if rng.random() < 0.6 else None)
         plan["phone"] = (value, key)
-        info.append(
-            ContactInfo(partner=partner, kind="phone", value=value, key=key, is_primary=True)
-        )
+        info.append((pk, None, "phone", value, key, "", True))
         if kind != "person":
-            domain = f"{_slug(name_key(partner.name) or partner.name)}{partner.pk % 97}.ru"
-            info.append(
-                ContactInfo(partner=partner, kind="email", value=f"info@{domain}",
-                            key=f"info@{domain}", is_primary=True)
-            )  # fmt: skip
+            domain = f"{_slug(plan['key'] or name)}{pk % 97}.ru"
+            info.append((pk, None, "email", f"info@{domain}", f"info@{domain}", "", True))
             if rng.random() < 0.4:
-                info.append(
-                    ContactInfo(partner=partner, kind="website", value=f"https://www.{domain}/",
-                                key=domain, is_primary=True)
-                )  # fmt: skip
-            address = f"г. {plan['city']}, {ru.street_address()}"
+                info.append((pk, None, "website", f"https://www.{domain}/", domain, "", True))
+            address = f"г. {plan['city']}, {rng.choice(pools.streets)}"
             info.append(
-                ContactInfo(partner=partner, kind="actual_address", value=address,
-                            key=" ".join(address.lower().split())[:255], is_primary=True)
+                (pk, None, "actual_address", address, " ".join(address.lower().split())[:255],
+                 "", True)
             )  # fmt: skip
-    _bulk(Counterparty, counterparties)
+    counterparty_ids = _insert(Counterparty, COUNTERPARTY_COLUMNS, counterparties, ids=True)
 
     accounts = []
-    for counterparty in counterparties:
-        if counterparty.kind in ("legal_entity", "sole_proprietor") and rng.random() < 0.6:
+    for pk, row in zip(counterparty_ids, counterparties, strict=True):
+        if row[1] in ("legal_entity", "sole_proprietor") and rng.random() < 0.6:
             bik, correspondent, bank = rng.choice(BANKS)
-            accounts.append(
-                BankAccount(
-                    counterparty=counterparty, bik=bik, number=numbers.account(bik),
-                    correspondent_account=correspondent, bank_name=bank, is_primary=True,
-                )
-            )  # fmt: skip
-    _bulk(BankAccount, accounts)
+            accounts.append((pk, bik, numbers.account(bik), correspondent, bank, True))
+    _insert(
+        BankAccount,
+        ("counterparty_id", "bik", "number", "correspondent_account", "bank_name", "is_primary"),
+        accounts,
+    )
 
-    contacts: list[ContactPerson] = []
-    for partner, plan in zip(partners, plans, strict=True):
-        if plan["kind"] in ("person",) or "copy_of" in plan:
+    contacts: list[tuple] = []
+    for plan in plans:
+        if plan["kind"] == "person" or "copy_of" in plan:
             continue
-        for position, role in rng.sample(POSITIONS, k=rng.choice([1, 1, 2, 2, 3])):
+        for position, role in rng.sample(POSITIONS, k=rng.choice(CONTACTS_PER_COMPANY)):
             if plan["kind"] == "foreign":
-                faker = fakers[plan["locale"]]
-                last, first, middle = faker.last_name(), faker.first_name(), ""
-            elif rng.random() < 0.5:
-                last, first, middle = (
-                    ru.last_name_female(),
-                    ru.first_name_female(),
-                    ru.middle_name_female(),
-                )
+                last, first, middle = pools.foreign(rng, plan["locale"])
             else:
-                last, first, middle = (
-                    ru.last_name_male(),
-                    ru.first_name_male(),
-                    ru.middle_name_male(),
-                )
+                last, first, middle = pools.russian(rng, rng.choice(["male", "female"]))
             birthday = (
                 datetime.date(rng.randint(1960, 2000), rng.randint(1, 12), rng.randint(1, 28))
                 if rng.random() < 0.3
                 else None
             )
             contacts.append(
-                ContactPerson(
-                    partner=partner, last_name=last, first_name=first, middle_name=middle,
-                    position=position, decision_role=role, birthday=birthday,
-                    created_by=partner.manager,
-                )
-            )  # fmt: skip
-    _bulk(ContactPerson, contacts)
-    for contact in contacts:
+                (plan["pk"], last, first, middle, position, role, birthday, plan["manager"])
+            )
+    contact_ids = _insert(ContactPerson, CONTACT_COLUMNS, contacts, ids=True)
+    for pk, (partner_id, last, *_rest) in zip(contact_ids, contacts, strict=True):
         if rng.random() < 0.7:
             value, key = _phone(rng)
-            info.append(
-                ContactInfo(partner_id=contact.partner_id, contact=contact, kind="phone",
-                            value=value, key=key, label="мобильный", is_primary=True)
-            )  # fmt: skip
+            info.append((partner_id, pk, "phone", value, key, "мобильный", True))
         if rng.random() < 0.6:
-            local = _slug(contact.last_name) + str(contact.pk % 1000)
-            email = f"{local}@example.{rng.choice(['ru', 'com', 'org'])}"
-            info.append(
-                ContactInfo(partner_id=contact.partner_id, contact=contact, kind="email",
-                            value=email, key=email, is_primary=True)
-            )  # fmt: skip
-    _bulk(ContactInfo, info)
+            email = f"{_slug(last)}{pk % 1000}@example.{rng.choice(['ru', 'com', 'org'])}"
+            info.append((partner_id, pk, "email", email, email, "", True))
+    _insert(ContactInfo, INFO_COLUMNS, info)
+    # The cards' history tabs start with "created", as after the services.
+    for model, ids in (
+        (Partner, [plan["pk"] for plan in plans]),
+        (Counterparty, counterparty_ids),
+        (ContactPerson, contact_ids),
+    ):
+        history_copy(model, ids)  # fmt: skip
 
-    values = []
-    for partner in partners:
+    choices, numbers_of_staff = [], []
+    for plan in plans:
         if rng.random() < 0.5:
-            values.append(
-                PropertyValue(
-                    definition=industry, partner=partner, value_choice=rng.choice(industry_choices)
-                )
-            )
-        if partner.kind == "company" and rng.random() < 0.3:
-            values.append(
-                PropertyValue(definition=staff, partner=partner, value_number=rng.randint(3, 5000))
-            )
-    _bulk(PropertyValue, values)
+            choices.append((industry.pk, plan["pk"], rng.choice(industry_choices)))
+        if plan["kind"] != "person" and rng.random() < 0.3:
+            numbers_of_staff.append((staff.pk, plan["pk"], rng.randint(3, 5000)))
+    _insert(PropertyValue, ("definition_id", "partner_id", "value_choice_id"), choices)
+    _insert(PropertyValue, ("definition_id", "partner_id", "value_number"), numbers_of_staff)
 
+    partner_ids = [plan["pk"] for plan in plans]
     relations, seen = [], set()
     for _ in range(max(1, ctx.size // 20)):
-        source, target = rng.sample(partners, 2) if len(partners) > 1 else (None, None)
+        if len(partner_ids) < 2:
+            break
+        source, target = rng.sample(partner_ids, 2)
         relation_type = rng.choice(partner_types)
-        if source is None or (relation_type.pk, source.pk, target.pk) in seen:
+        if (relation_type.pk, source, target) in seen:
             continue
-        seen.add((relation_type.pk, source.pk, target.pk))
-        relations.append(
-            PartnerRelation(type=relation_type, source=source, target=target,
-                            comment=rng.choice(["", "", "по данным ЕГРЮЛ", "со слов директора"]))
-        )  # fmt: skip
-    _bulk(PartnerRelation, relations)
+        seen.add((relation_type.pk, source, target))
+        comment = rng.choice(["", "", "по данным ЕГРЮЛ", "со слов директора"])
+        relations.append((relation_type.pk, source, target, comment))
+    _insert(PartnerRelation, ("type_id", "source_id", "target_id", "comment"), relations)
 
-    by_partner: dict[int, list[ContactPerson]] = {}
-    for contact in contacts:
-        by_partner.setdefault(contact.partner_id, []).append(contact)
-    contact_relations = []
-    for people in by_partner.values():
-        if len(people) > 1:
-            contact_relations.append(
-                ContactRelation(type=contact_types[0], source=people[1], target=people[0])
-            )
-    _bulk(ContactRelation, contact_relations)
+    by_partner: dict[int, list[int]] = {}
+    for pk, (partner_id, *_rest) in zip(contact_ids, contacts, strict=True):
+        by_partner.setdefault(partner_id, []).append(pk)
+    _insert(
+        ContactRelation,
+        ("type_id", "source_id", "target_id"),
+        [(contact_types[0].pk, people[1], people[0]) for people in by_partner.values()
+         if len(people) > 1],
+    )  # fmt: skip

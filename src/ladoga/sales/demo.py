@@ -148,9 +148,13 @@ def demo_sales(ctx) -> None:
     )
 
     clients = list(
-        Partner.objects.filter(is_client=True, status=PartnerStatus.ACTIVE, manager__isnull=False)
+        ctx.lively(
+            Partner.objects.filter(
+                is_client=True, status=PartnerStatus.ACTIVE, manager__isnull=False
+            )
+        )
         .prefetch_related("segments")
-        .order_by("pk")[: max(10, ctx.size // 2)]
+        .order_by("pk")[: max(10, ctx.activity_size // 2)]
     )
     counterparties = {}
     for counterparty in (
@@ -188,7 +192,7 @@ def demo_sales(ctx) -> None:
         else:
             terms[client.pk] = standard
 
-    for _ in range(min(ctx.size * 2, 5000)):
+    for _ in range(ctx.activity_size * 2):
         if not clients:
             break
         client = rng.choice(clients)
