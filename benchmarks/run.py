@@ -171,6 +171,40 @@ def ladoga(env: dict, *args: str) -> str:
     return done.stdout
 
 
+# `ladoga demo --size N` run in-process so that the seconds of each step are kept, and so
+# that a run may fill only the steps its scenarios need (--demo-steps).
+_DEMO_FILL = """
+import json, sys
+import django
+django.setup()
+from django.core.management import call_command
+from ladoga import demo
+call_command("migrate", interactive=False, verbosity=0)
+wanted = sys.argv[2].split(",") if sys.argv[2] else [title for title, _step in demo.DEMO_STEPS]
+known = [title for title, _step in demo.DEMO_STEPS]
+if unknown := [w for w in wanted if w not in known]:
+    sys.exit(f"unknown demo steps {unknown}; known: {', '.join(known)}")
+demo.DEMO_STEPS[:] = [(title, step) for title, step in demo.DEMO_STEPS if title in wanted]
+ctx = demo.demo_fill(size=int(sys.argv[1]), seed=1, progress=False)
+print("TIMINGS " + json.dumps({k: round(v, 1) for k, v in ctx.timings.items()}))
+"""
+
+
+def demo_fill(env: dict, size: int, steps: str) -> dict:
+    """Fill the database as `ladoga demo --size N` does; the seconds per step."""
+    done = subprocess.run(
+        [sys.executable, "-c", _DEMO_FILL, str(size), steps],
+        env=env | {"DJANGO_SETTINGS_MODULE": "ladoga.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"ladoga demo --size {size} failed:\n{done.stderr}")
+    line = next(x for x in done.stdout.splitlines() if x.startswith("TIMINGS "))
+    return json.loads(line.removeprefix("TIMINGS "))
+
+
 @contextlib.contextmanager
 def server(env: dict, port: int, log: Path):
     with log.open("w") as out:
@@ -244,6 +278,10 @@ def print_table(result: dict) -> None:
         print(line(row))
     rss, peak = result["server"]["rss_kib"] / 1024, result["server"]["hwm_kib"] / 1024
     print(f"server RSS after the run: {rss:.1f} MiB (peak {peak:.1f} MiB)")
+    steps = ", ".join(f"{k} {v:.0f} s" for k, v in result.get("demo_steps_seconds", {}).items())
+    print(f"demo fill: {result['demo_seconds']:.0f} s ({steps})")
+    before, after = result["machine"]["load_before"], result["machine"]["load_after"]
+    print(f"machine load (1, 5, 15 min) before the timing {before}, after {after}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -261,6 +299,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--port", type=int, help="server port (default: a free one, 8820-8829)")
     parser.add_argument("--json", type=Path, help="where to write the results")
+    parser.add_argument(
+        "--demo-steps",
+        default="",
+        help="fill only these demo steps, comma-separated (e.g. people,partners); "
+        "default: all, as `ladoga demo`",
+    )
     args = parser.parse_args(argv)
     chosen = [s.strip() for s in args.scenarios.split(",") if s.strip()]
     if unknown := [s for s in chosen if s not in SCENARIOS]:
@@ -289,14 +333,25 @@ def main(argv: list[str] | None = None) -> int:
 def run(args, chosen: list[str], env: dict, home: Path, database_url: str) -> dict:
     started = time.perf_counter()
     print(f"filling demo data (size {args.size}) …", file=sys.stderr)
-    ladoga(env, "demo", "--size", str(args.size), "--quiet")
+    demo_steps = demo_fill(env, args.size, args.demo_steps)
     demo_seconds = time.perf_counter() - started
+    print(f"demo filled in {demo_seconds:.0f} s: {demo_steps}", file=sys.stderr)
+    if not database_url.startswith("sqlite"):
+        # What autovacuum does on a server soon after a bulk load (statistics for the
+        # planner, the visibility map for index-only scans): timing before it would measure
+        # a state no production database stays in, and some servers run with it off.
+        # SQLite keeps no statistics unless told, nor does an installation: none there.
+        import psycopg
+
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE")
     token = ladoga(env, "token", "create", "admin", "--name", "benchmark").strip()
     port = args.port or free_port()
 
     with server(env, port, home / "serve.log") as process:
         bench = Bench(port=port, token=token, database_url=database_url, home=home)
         scenarios = {}
+        load_before = [round(x, 2) for x in os.getloadavg()]
         try:
             for name in chosen:
                 scenario = SCENARIOS[name]
@@ -314,6 +369,7 @@ def run(args, chosen: list[str], env: dict, home: Path, database_url: str) -> di
                 data["description"] = scenario.description
                 scenarios[name] = data
             memory = rss_kib(process.pid)
+            load_after = [round(x, 2) for x in os.getloadavg()]
         finally:
             bench.close()
 
@@ -326,6 +382,7 @@ def run(args, chosen: list[str], env: dict, home: Path, database_url: str) -> di
         "runs": args.runs,
         "warmup": args.warmup,
         "demo_seconds": round(demo_seconds, 1),
+        "demo_steps_seconds": demo_steps,
         "server": {
             "command": "ladoga serve (waitress, 8 threads)",
             "rss_kib": memory.get("VmRSS"),
@@ -336,6 +393,8 @@ def run(args, chosen: list[str], env: dict, home: Path, database_url: str) -> di
             "python": platform.python_version(),
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
+            "load_before": load_before,
+            "load_after": load_after,
         },
         "scenarios": scenarios,
     }

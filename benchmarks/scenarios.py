@@ -394,6 +394,223 @@ def deal_funnel_cells_floor(bench: "Bench") -> Callable[[], object]:
     return lambda: query(kind, start, end)
 
 
+# --- Partners (issue "Partners and master data", speed) ------------------------------------
+# Timed over the demo's partners (`--size 100000`: 100,000 partners, about 300,000 contact
+# persons; `--demo-steps people,partners` is enough). The first partners scenario picks its
+# data from the database the demo built (in a separate process, during the untimed warm-up)
+# and opens a session for the demo administrator (the card is a page, not an API call):
+# - a search term: the first five letters, lower-case, of a one-word company name, as a
+#   user would type it ("байка" for «Байкалснаб»), so that SQLite's Latin-only case
+#   folding cannot pass for a search;
+# - the partner with the most contact persons (its card);
+# - a partner with its own phone and an INN (the name + phone check);
+# - a one-word company name with two letters swapped (the name-only check).
+_partners: dict = {}
+_PARTNERS_PREPARE = r"""
+import django, json, re
+django.setup()
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.db.models import Count
+from ladoga.accounts.models import User
+from ladoga.partners.models import ContactInfo, ContactPerson, Counterparty, Partner
+admin = User.objects.get(username="admin")
+session = SessionStore()
+session[SESSION_KEY] = str(admin.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = admin.get_session_auth_hash()
+session.create()
+total = Partner.objects.count()
+middle = Partner.objects.order_by("pk").values_list("pk", flat=True)[total // 2]
+companies = Partner.objects.filter(pk__gte=middle, name__startswith="ООО «").order_by("pk")
+word = re.compile(r"^ООО «([А-ЯЁ][а-яё]{6,})»$")
+one_word = next(p for p in companies.iterator() if word.match(p.name))
+root = word.match(one_word.name).group(1)
+term = root[:5].lower()
+typo = root[:3] + root[4] + root[3] + root[5:]
+busiest = (
+    ContactPerson.objects.values("partner_id").annotate(n=Count("id")).order_by("-n", "partner_id")
+)[0]
+card = Partner.objects.get(pk=busiest["partner_id"])
+inns = Counterparty.objects.filter(partner=card).exclude(inn="").values_list("inn", flat=True)
+inn = inns.first()
+phoned = (
+    ContactInfo.objects.filter(
+        partner__pk__gte=middle, kind="phone", contact=None, counterparty=None,
+        partner__counterparties__inn__regex=r"^[0-9]{10}$",
+    )
+    .select_related("partner")
+    .order_by("partner_id")
+    .first()
+)
+print("PARTNERS " + json.dumps({
+    "session": session.session_key,
+    "partners": total,
+    "contacts": ContactPerson.objects.count(),
+    "term": term,
+    "card": card.pk, "card_name": card.name, "card_contacts": busiest["n"], "card_inn": inn,
+    "phone_partner": phoned.partner_id, "phone_name": phoned.partner.name,
+    "phone": phoned.value, "phone_key": phoned.key,
+    "typo_source": one_word.name, "typo": f"ООО «{typo}»",
+}, ensure_ascii=False))
+"""
+
+
+def _partners_prepare(bench: "Bench") -> dict:
+    if not _partners:
+        import json
+        import os
+        import subprocess
+        import sys
+
+        env = {k: v for k, v in os.environ.items() if not k.startswith("LADOGA_")}
+        env |= {
+            "LADOGA_HOME": str(bench.home),
+            "LADOGA_DATABASE_URL": bench.database_url,
+            "DJANGO_SETTINGS_MODULE": "ladoga.settings",
+        }
+        done = subprocess.run(
+            [sys.executable, "-c", _PARTNERS_PREPARE],
+            env=env, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if done.returncode != 0:
+            raise AssertionError(f"picking the partners' benchmark data failed:\n{done.stderr}")
+        line = next(x for x in done.stdout.splitlines() if x.startswith("PARTNERS "))
+        _partners.update(json.loads(line.removeprefix("PARTNERS ")))
+        print(f"partners data: {line.removeprefix('PARTNERS ')}", file=sys.stderr)
+        bench._http.close()
+    return _partners
+
+
+def _api_json(bench: "Bench", path: str):
+    import json
+
+    return json.loads(bench.get(path, headers={"Authorization": f"Bearer {bench.token}"}))
+
+
+def _folded(text: str) -> str:
+    from ladoga.partners.keys import name_key
+
+    return name_key(text)
+
+
+def partner_list_search(bench: "Bench") -> None:
+    from urllib.parse import quote
+
+    data = _partners_prepare(bench)
+    page = _api_json(bench, f"/api/v1/partners?limit=50&q={quote(data['term'])}")
+    items, term = page["items"], data["term"]
+    if not items or len(items) != min(50, page["count"]):
+        raise AssertionError(f"the search for {term!r} found {page['count']}: {items[:2]!r}")
+    key = _folded(term)
+    for item in items:
+        if term not in item["name"].lower() and key not in _folded(item["name"]):
+            raise AssertionError(f"{item['name']!r} does not match {term!r}")
+
+
+def partner_list_search_floor(bench: "Bench") -> Callable[[], object]:
+    """The page (the API's columns) and the count, straight from the tables, searched as
+    queries.name_search_q does on each database: on PostgreSQL the name or the normalised
+    name contains the term (trigram indexes); on SQLite the normalised name contains it
+    and a word of the name begins or ends with it (PartnerNameKey)."""
+    from ladoga.partners.keys import name_search_keys
+
+    data = _partners_prepare(bench)
+    term, key = data["term"], _folded(data["term"])
+    columns = (
+        "id, name, kind, is_client, is_supplier, is_competitor, is_carrier, is_other, "
+        "is_potential_client, group_id, manager_id, status, comment, merged_into_id, version, "
+        "created_at, updated_at"
+    )
+    if bench.database_url.startswith("sqlite"):
+        words = sorted(name_search_keys(term))
+        marks = ", ".join(["%s"] * len(words))
+        where = (
+            f"id IN (SELECT partner_id FROM partners_partnernamekey WHERE key IN ({marks})) "  # noqa: S608
+            "AND name_key LIKE %s"
+        )
+        params = (*words, f"%{key}%")
+    else:
+        where = "(UPPER(name) LIKE UPPER(%s) OR name_key LIKE %s)"
+        params = (f"%{term}%", f"%{key}%")
+    page = bench.driver_query(
+        f"SELECT {columns} FROM partners_partner WHERE {where} ORDER BY name, id LIMIT 50"  # noqa: S608
+    )
+    count = bench.driver_query(f"SELECT COUNT(*) FROM partners_partner WHERE {where}")  # noqa: S608
+    return lambda: (page(*params), count(*params))
+
+
+def partner_card(bench: "Bench") -> None:
+    import html
+
+    data = _partners_prepare(bench)
+    body = bench.get(
+        f"/partners/{data['card']}/", headers={"Cookie": f"sessionid={data['session']}"}
+    ).decode()
+    if 'data-testid="tab-requisites"' not in body or html.escape(data["card_name"]) not in body:
+        raise AssertionError(f"the card of partner {data['card']} did not show: {body[:300]!r}")
+    if data["card_inn"] and data["card_inn"] not in body:
+        raise AssertionError(f"the card did not show the INN {data['card_inn']}")
+
+
+def partner_card_contacts(bench: "Bench") -> None:
+    data = _partners_prepare(bench)
+    body = bench.get(
+        f"/partners/{data['card']}/?tab=contacts",
+        headers={"Cookie": f"sessionid={data['session']}"},
+    ).decode()
+    if 'data-testid="tab-contacts"' not in body:
+        raise AssertionError(f"the contacts tab did not show: {body[:300]!r}")
+
+
+def _duplicates(bench: "Bench", **params) -> list:
+    from urllib.parse import urlencode
+
+    return _api_json(bench, "/api/v1/partners/duplicates?" + urlencode(params))
+
+
+def partner_duplicates_phone(bench: "Bench") -> None:
+    data = _partners_prepare(bench)
+    found = _duplicates(bench, name=data["phone_name"], phone=data["phone"])
+    mine = next((c for c in found if c["partner_id"] == data["phone_partner"]), None)
+    codes = {r["code"] for r in mine["reasons"]} if mine else set()
+    if not {"phone", "name"} <= codes:
+        raise AssertionError(f"the check missed partner {data['phone_partner']}: {found[:2]!r}")
+
+
+def partner_duplicates_typo(bench: "Bench") -> None:
+    data = _partners_prepare(bench)
+    found = _duplicates(bench, name=data["typo"])
+    wanted = _folded(data["typo_source"])
+    if not any(_folded(c["name"]) == wanted for c in found):
+        raise AssertionError(f"{data['typo']!r} did not find {data['typo_source']!r}: {found!r}")
+
+
+def partner_duplicates_floor(bench: "Bench") -> Callable[[], object]:
+    """The name + phone check's reads: the partners with the phone, the (at most 500)
+    partners sharing the most name keys, and the normalised names of those."""
+    from ladoga.partners.keys import name_search_keys
+
+    data = _partners_prepare(bench)
+    phone = bench.driver_query(
+        "SELECT i.partner_id, i.key FROM partners_contactinfo i JOIN partners_partner p "
+        "ON p.id = i.partner_id WHERE i.kind = 'phone' AND i.key = %s AND p.status = 'active'"
+    )
+    words = sorted(name_search_keys(data["phone_name"]))
+    marks = ", ".join(["%s"] * len(words))
+    nearest = bench.driver_query(
+        f"SELECT partner_id FROM partners_partnernamekey WHERE key IN ({marks}) "  # noqa: S608
+        "GROUP BY partner_id ORDER BY COUNT(*) DESC, partner_id LIMIT 500"
+    )
+    ids = [row[0] for row in nearest(*words)]
+    names = bench.driver_query(
+        "SELECT id, name_key FROM partners_partner WHERE status = 'active' AND id IN "  # noqa: S608
+        f"({', '.join(['%s'] * len(ids))})"
+    )
+    key = data["phone_key"]
+    return lambda: (phone(key), nearest(*words), names(*ids))
+
+
 SCENARIOS: dict[str, Scenario] = {
     "api_me": Scenario(
         api_me, floor=api_me_floor, description="GET /api/v1/me with a bearer token"
@@ -437,5 +654,28 @@ SCENARIOS: dict[str, Scenario] = {
         deal_funnel,
         floor=deal_funnel_cells_floor,
         description="the same funnel, its floor the same running totals read by hand",
+    ),
+    "partner_list_search": Scenario(
+        partner_list_search,
+        floor=partner_list_search_floor,
+        description="GET /api/v1/partners?limit=50&q=<six lower-case letters of a name>",
+    ),
+    "partner_card": Scenario(
+        partner_card,
+        description="GET /partners/{id}/: the card (requisites tab) of the partner with the "
+        "most contact persons",
+    ),
+    "partner_card_contacts": Scenario(
+        partner_card_contacts,
+        description="GET /partners/{id}/?tab=contacts: the same card, its contact persons",
+    ),
+    "partner_duplicates_phone": Scenario(
+        partner_duplicates_phone,
+        floor=partner_duplicates_floor,
+        description="GET /api/v1/partners/duplicates?name=&phone= of an existing partner",
+    ),
+    "partner_duplicates_typo": Scenario(
+        partner_duplicates_typo,
+        description="GET /api/v1/partners/duplicates?name= a company name with two letters swapped",
     ),
 }
