@@ -58,54 +58,72 @@ def login_page(bench: "Bench") -> None:
         raise AssertionError("/login/ did not render the sign-in form")
 
 
+# The start of every preparation script (run by _prepare): Django set up, and a way to sign
+# a user in (a session key the benchmark sends as its cookie).
+_SETUP = """
+import django
+django.setup()
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from ladoga.accounts.models import User
+def session_of(user):
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+"""
+
+
 # --- Claims (C5) and the client portal (C4) ---------------------------------------------
 # The reports are timed over 100,000 claims: the first claims scenario tops the demo's
 # claims up once (ladoga.claims.demo.demo_claims_bulk, in a separate process, during the
 # untimed warm-up) and opens a session for the demo portal user "client".
 CLAIMS_TOTAL = 100_000
 _claims: dict = {}
-_CLAIMS_PREPARE = """
-import django, sys
-django.setup()
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
-from ladoga.accounts.models import User
+_CLAIMS_PREPARE = (
+    _SETUP
+    + """
+import sys
 from ladoga.claims.demo import demo_claims_bulk
 from ladoga.claims.models import Claim
 from ladoga.portal.models import PortalAccount
 demo_claims_bulk(count=max(0, int(sys.argv[1]) - Claim.objects.count()))
 account = PortalAccount.objects.select_related("user").order_by("pk").first()
-session = SessionStore()
-session[SESSION_KEY] = str(account.user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-session[HASH_SESSION_KEY] = account.user.get_session_auth_hash()
-session.create()
-print("PORTAL", session.session_key, account.partner_id)
+print("PORTAL", session_of(account.user), account.partner_id)
 """
+)
+
+
+def _prepare(bench: "Bench", what: str, script: str, *args: str) -> str:
+    """Run a preparation `script` against the benchmark's installation in a separate
+    Python process; its standard output."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LADOGA_")}
+    env |= {
+        "LADOGA_HOME": str(bench.home),
+        "LADOGA_DATABASE_URL": bench.database_url,
+        "DJANGO_SETTINGS_MODULE": "ladoga.settings",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args], env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise AssertionError(f"{what} failed:\n{done.stderr}")
+    # The preparation may outlast the server's keep-alive: start a fresh connection.
+    bench._http.close()
+    return done.stdout
 
 
 def _claims_prepare(bench: "Bench") -> dict:
     if not _claims:
-        import os
-        import subprocess
-        import sys
-
-        env = {k: v for k, v in os.environ.items() if not k.startswith("LADOGA_")}
-        env |= {
-            "LADOGA_HOME": str(bench.home),
-            "LADOGA_DATABASE_URL": bench.database_url,
-            "DJANGO_SETTINGS_MODULE": "ladoga.settings",
-        }
-        done = subprocess.run(
-            [sys.executable, "-c", _CLAIMS_PREPARE, str(CLAIMS_TOTAL)],
-            env=env, capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        if done.returncode != 0:
-            raise AssertionError(f"preparing 100,000 claims failed:\n{done.stderr}")
-        _marker, session, partner = done.stdout.split()[-3:]
+        out = _prepare(bench, "preparing 100,000 claims", _CLAIMS_PREPARE, str(CLAIMS_TOTAL))
+        _marker, session, partner = out.split()[-3:]
         _claims.update(session=session, partner=int(partner))
-        # The preparation may outlast the server's keep-alive: start a fresh connection.
-        bench._http.close()
     return _claims
 
 
@@ -231,50 +249,30 @@ def portal_claims_floor(bench: "Bench") -> Callable[[], object]:
 DEALS_TOTAL = int(__import__("os").environ.get("LADOGA_BENCH_DEALS", "200000"))
 DEALS_OPEN = min(5_000, DEALS_TOTAL // 10)
 _deals: dict = {}
-_DEALS_PREPARE = """
-import django, io, json, sys
-django.setup()
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
+_DEALS_PREPARE = (
+    _SETUP
+    + """
+import io, sys
 from django.core.management import call_command
-from ladoga.accounts.models import User
 out = io.StringIO()
 call_command("deals_bench_data", "--deals", sys.argv[1], "--open", sys.argv[2], stdout=out)
-admin = User.objects.get(username="admin")
-session = SessionStore()
-session[SESSION_KEY] = str(admin.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-session[HASH_SESSION_KEY] = admin.get_session_auth_hash()
-session.create()
-print("DEALS", session.session_key, out.getvalue().strip())
+print("DEALS", session_of(User.objects.get(username="admin")), out.getvalue().strip())
 """
+)
 
 
 def _deals_prepare(bench: "Bench") -> dict:
     if not _deals:
         import json
-        import os
-        import subprocess
         import sys
 
-        env = {k: v for k, v in os.environ.items() if not k.startswith("LADOGA_")}
-        env |= {
-            "LADOGA_HOME": str(bench.home),
-            "LADOGA_DATABASE_URL": bench.database_url,
-            "DJANGO_SETTINGS_MODULE": "ladoga.settings",
-        }
-        done = subprocess.run(
-            [sys.executable, "-c", _DEALS_PREPARE, str(DEALS_TOTAL), str(DEALS_OPEN)],
-            env=env, capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        if done.returncode != 0:
-            raise AssertionError(f"preparing the deals dataset failed:\n{done.stderr}")
-        line = next(x for x in done.stdout.splitlines() if x.startswith("DEALS "))
+        out = _prepare(
+            bench, "preparing the deals dataset", _DEALS_PREPARE, str(DEALS_TOTAL), str(DEALS_OPEN)
+        )
+        line = next(x for x in out.splitlines() if x.startswith("DEALS "))
         _marker, session, data = line.split(" ", 2)
         _deals.update(json.loads(data), session=session, turn=0)
         print(f"deals dataset: {data}", file=sys.stderr)
-        # The preparation may outlast the server's keep-alive: start a fresh connection.
-        bench._http.close()
     return _deals
 
 
@@ -406,20 +404,13 @@ def deal_funnel_cells_floor(bench: "Bench") -> Callable[[], object]:
 # - a partner with its own phone and an INN (the name + phone check);
 # - a one-word company name with two letters swapped (the name-only check).
 _partners: dict = {}
-_PARTNERS_PREPARE = r"""
-import django, json, re
-django.setup()
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
+_PARTNERS_PREPARE = (
+    _SETUP
+    + r"""
+import json, re
 from django.db.models import Count
-from ladoga.accounts.models import User
 from ladoga.partners.models import ContactInfo, ContactPerson, Counterparty, Partner
-admin = User.objects.get(username="admin")
-session = SessionStore()
-session[SESSION_KEY] = str(admin.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-session[HASH_SESSION_KEY] = admin.get_session_auth_hash()
-session.create()
+session_key = session_of(User.objects.get(username="admin"))
 total = Partner.objects.count()
 middle = Partner.objects.order_by("pk").values_list("pk", flat=True)[total // 2]
 companies = Partner.objects.filter(pk__gte=middle, name__startswith="ООО «").order_by("pk")
@@ -444,7 +435,7 @@ phoned = (
     .first()
 )
 print("PARTNERS " + json.dumps({
-    "session": session.session_key,
+    "session": session_key,
     "partners": total,
     "contacts": ContactPerson.objects.count(),
     "term": term,
@@ -454,31 +445,18 @@ print("PARTNERS " + json.dumps({
     "typo_source": one_word.name, "typo": f"ООО «{typo}»",
 }, ensure_ascii=False))
 """
+)
 
 
 def _partners_prepare(bench: "Bench") -> dict:
     if not _partners:
         import json
-        import os
-        import subprocess
         import sys
 
-        env = {k: v for k, v in os.environ.items() if not k.startswith("LADOGA_")}
-        env |= {
-            "LADOGA_HOME": str(bench.home),
-            "LADOGA_DATABASE_URL": bench.database_url,
-            "DJANGO_SETTINGS_MODULE": "ladoga.settings",
-        }
-        done = subprocess.run(
-            [sys.executable, "-c", _PARTNERS_PREPARE],
-            env=env, capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        if done.returncode != 0:
-            raise AssertionError(f"picking the partners' benchmark data failed:\n{done.stderr}")
-        line = next(x for x in done.stdout.splitlines() if x.startswith("PARTNERS "))
+        out = _prepare(bench, "picking the partners' benchmark data", _PARTNERS_PREPARE)
+        line = next(x for x in out.splitlines() if x.startswith("PARTNERS "))
         _partners.update(json.loads(line.removeprefix("PARTNERS ")))
         print(f"partners data: {line.removeprefix('PARTNERS ')}", file=sys.stderr)
-        bench._http.close()
     return _partners
 
 
