@@ -566,3 +566,8 @@ def demo_partners(ctx) -> None:
         [(contact_types[0].pk, people[1], people[0]) for people in by_partner.values()
          if len(people) > 1],
     )  # fmt: skip
+    if connection.vendor == "postgresql":
+        # Until autovacuum comes by, the planner would take the freshly filled tables for
+        # empty and scan hundreds of thousands of rows on every lookup of the next steps.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
