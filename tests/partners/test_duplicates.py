@@ -98,7 +98,20 @@ def test_the_check_costs_the_same_few_queries_however_many_partners(
 def test_only_the_first_places_are_given_and_ties_go_by_name(partner_of, owner):
     """Twelve partners share a phone (90 each), one also the name (95): the best first,
     then the ties in name order, cut at the limit."""
-    names = "Мю Лямбда Каппа Йота Тета Эта Зета Эпсилон Дельта Гамма Бета Альфа".split()
+    names = [
+        "Мю",
+        "Лямбда",
+        "Каппа",
+        "Йота",
+        "Тета",
+        "Эта",
+        "Зета",
+        "Эпсилон",
+        "Дельта",
+        "Гамма",
+        "Бета",
+        "Альфа",
+    ]
     for name in names:
         partner = partner_of(name=f"ООО «{name}»")
         services.contact_info_add(owner=partner, kind="phone", value="+7 912 555-00-11")
