@@ -43,7 +43,7 @@ def test_create_many_writes_partners_requisites_contact_info_keys_and_history(ow
         ("phone", "+79123456789", True),
     ]
     stored = PartnerNameKey.objects.filter(partner=first).values_list("key", flat=True)
-    assert set(stored) == keys.name_search_keys("Ромашка") and len(stored) == 2
+    assert set(stored) == keys.name_search_keys("Ромашка") and len(stored) == 4
     for record in (first, first.counterparties.get(), *first.contact_info.all()):
         (history,) = record.history.all()
         assert (history.history_type, history.history_user) == ("+", owner)

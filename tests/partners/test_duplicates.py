@@ -1,6 +1,8 @@
 """P9: duplicate candidates by INN, phone, e-mail and fuzzy name, ranked with reasons."""
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from ladoga.core.errors import ValidationFailed
 from ladoga.partners import keys, services
@@ -25,6 +27,40 @@ def test_names_meet_across_legal_forms_quotes_case_and_alphabets(a, b):
 
 def test_different_names_do_not_meet():
     assert name_similarity("Ромашка", "Василёк") < 60
+
+
+_letters = st.text(alphabet="abcdefghijklmnoprstuvyz", min_size=7, max_size=14)
+
+
+@st.composite
+def _word_and_typo(draw):
+    """A word of seven letters or more and the same word with one typo inside it (the
+    first and the last letter kept): a letter changed, dropped, doubled or two swapped.
+    (In a six-letter word two letters swapped across its middle change all four keys.)"""
+    word = draw(_letters)
+    assume(keys.name_words(word) == [word])
+    at = draw(st.integers(min_value=1, max_value=len(word) - 3))
+    letter = draw(st.sampled_from("abcdefghijklmnoprstuvyz"))
+    typo = draw(
+        st.sampled_from(
+            [
+                word[:at] + letter + word[at + 1 :],
+                word[:at] + word[at + 1 :],
+                word[:at] + word[at] + word[at:],
+                word[:at] + word[at + 1] + word[at] + word[at + 2 :],
+            ]
+        )
+    )
+    assume(keys.name_words(typo) == [typo])
+    return word, typo
+
+
+@given(_word_and_typo())
+def test_a_word_and_its_typo_share_two_search_keys(pair):
+    """Two shared keys lift the right partner above the thousands that share one common
+    ending ("s:med") with it, whatever the typo inside the word."""
+    word, typo = pair
+    assert len(keys.name_search_keys(word) & keys.name_search_keys(typo)) >= 2
 
 
 def test_legal_forms_only_are_still_a_name():
@@ -124,3 +160,21 @@ def test_only_the_first_places_are_given_and_ties_go_by_name(partner_of, owner):
     ]  # fmt: skip
     assert found[0].codes == ["phone", "name"] and found[0].score > found[1].score
     assert {c.score for c in found[1:]} == {90}
+
+
+def test_a_typo_finds_its_partner_among_many_with_the_same_ending(partner_of):
+    """Eighty partners share the ending "med" with «Рубинмед»; its typo «Руубинмед» shares
+    only that ending with them, so the rare first-letter-and-ending key must rank it among
+    the nearest even when the candidates are cut short."""
+    from ladoga.partners import duplicates
+
+    for number in range(80):
+        root = ("Альфа", "Бета", "Гамма", "Дельта")[number % 4]
+        partner_of(name=f"ООО «{root}мед-{number}»")
+    rubinmed = partner_of(name="ООО «Рубинмед»")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(duplicates, "CANDIDATE_CAP", 5)
+        found = duplicates_find(name="ООО «Руубинмед»")
+
+    assert [c.partner for c in found] == [rubinmed]

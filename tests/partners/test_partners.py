@@ -3,7 +3,7 @@
 import pytest
 
 from ladoga.core.errors import Conflict, StaleVersion, ValidationFailed
-from ladoga.partners import services
+from ladoga.partners import keys, services
 from ladoga.partners.models import Partner, PartnerNameKey
 
 
@@ -19,6 +19,8 @@ def test_a_partner_gets_roles_a_normalised_name_and_search_keys(owner):
     assert set(PartnerNameKey.objects.filter(partner=partner).values_list("key", flat=True)) == {
         "p:rom",
         "s:hka",
+        "c:rhka",
+        "d:roma",
     }
     assert partner.history.count() == 1
 
@@ -57,7 +59,9 @@ def test_an_update_on_a_stale_version_is_refused(partner, owner):
     assert partner.name == "Ромашка-2"
     assert partner.version == 2
     assert partner.name_key == "romashka 2"
-    assert set(partner.name_keys.values_list("key", flat=True)) == {"p:rom", "s:hka", "w:2"}
+    assert set(partner.name_keys.values_list("key", flat=True)) == {
+        "p:rom", "s:hka", "c:rhka", "d:roma", "w:2"
+    }  # fmt: skip
 
 
 def test_an_update_changes_roles_and_segments(partner, owner):
@@ -102,3 +106,23 @@ def test_segment_names_are_unique_regardless_of_case(db):
         services.segment_create(name="ОПТ")
 
     assert error.value.codes == ["segment_name_taken"]
+
+
+def test_the_migration_gives_existing_partners_the_new_name_keys(owner):
+    """Migration 0005: partners stored with only the first and last three letters of each
+    word get the two further kinds; a second run adds nothing."""
+    import importlib
+
+    from django.apps import apps
+    from django.db.models import Q
+
+    migration = importlib.import_module("ladoga.partners.migrations.0005_partner_name_keys_ends")
+    partner = services.partner_create(name="ООО «Рубинмед» Север", by=owner)
+    PartnerNameKey.objects.filter(Q(key__startswith="c:") | Q(key__startswith="d:")).delete()
+
+    migration.forwards(apps, None)
+    migration.forwards(apps, None)
+
+    stored = list(PartnerNameKey.objects.filter(partner=partner).values_list("key", flat=True))
+    assert sorted(stored) == sorted(keys.name_search_keys(partner.name))
+    assert {"c:rmed", "d:rubd", "c:sver", "d:sevr"} <= set(stored)

@@ -5,8 +5,11 @@
   «ООО "Ромашка"» and "Romashka LLC" both become "romashka".
 - `name_search_keys`: the short keys stored in the indexed PartnerNameKey table that
   narrow the fuzzy duplicate search to a candidate set: for every word its first and its
-  last three letters ("p:rom", "s:ska"). One typo can change at most one of the two in a
-  word of six letters or more, so near-misses still meet.
+  last three letters ("p:rom", "s:ska"), and for words of four letters or more its first
+  letter with its last three ("c:rska") and its first three with its last ("d:roma"). One
+  typo inside a word of seven letters or more changes at most two of the four, so
+  near-misses still share two, and the last two kinds are rare: "Рубинмед" and
+  "Руубинмед" share "c:rmed", which few names have, besides "s:med", which thousands have.
 - `phone_parse`: a phone as typed → E.164 (+79123456789), default region RU.
 - `email_key`, `website_key`, `text_key`: lower-case, trimmed forms for exact matches.
 """
@@ -86,6 +89,9 @@ def name_search_keys(name: str) -> set[str]:
             continue
         keys.add(f"p:{word[:3]}")
         keys.add(f"s:{word[-3:]}")
+        if len(word) >= 4:
+            keys.add(f"c:{word[0]}{word[-3:]}")
+            keys.add(f"d:{word[:3]}{word[-1]}")
     return keys
 
 
