@@ -147,6 +147,33 @@ def test_one_counterparty_failing_does_not_stop_the_others(source, make, caplog,
     assert code in caplog.text and failing.inn in caplog.text
 
 
+@pytest.mark.parametrize(
+    "mode, code", [("slow", "registry_timeout"), ("server-error", "registry_unavailable")]
+)
+def test_a_registry_that_is_down_stops_the_run_after_three_failures_in_a_row(
+    source, make, mode, code
+):
+    """Not 200 timeouts of ten seconds each: the fourth counterparty is not asked."""
+    failing = [make(seed, mode, days_ago=60 - seed) for seed in range(1, 5)]
+    before = [state(counterparty) for counterparty in failing]
+
+    result = services.counterparties_registry_recheck(source=source)
+
+    assert result == {"checked": 0, "flagged": 0, "failed": 3, "stopped": True, "reason": code}
+    assert asked() == [c.inn for c in failing[:3]]
+    assert [state(counterparty) for counterparty in failing] == before
+
+
+def test_a_success_between_outages_starts_the_count_again(source, make):
+    order = ["slow", "slow", "found", "slow", "slow", "found"]
+    made = [make(seed, mode, days_ago=60 - seed) for seed, mode in enumerate(order, 1)]
+
+    result = services.counterparties_registry_recheck(source=source)
+
+    assert result == {"checked": 2, "flagged": 0, "failed": 4, "stopped": False, "reason": ""}
+    assert asked() == [c.inn for c in made]
+
+
 def test_an_impossible_stored_inn_is_a_failure_of_its_own(source, make):
     broken = make(1, days_ago=50)
     Counterparty.objects.filter(pk=broken.pk).update(inn="7707083894")

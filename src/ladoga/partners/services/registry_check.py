@@ -25,6 +25,10 @@ RECHECK_STOPPERS = frozenset(
         PartnersCode.REGISTRY_LIMIT_REACHED,
     }
 )
+# Failures that say the registry is down rather than that one INN is odd: after this many
+# in a row a bulk re-check stops, instead of waiting out the timeout for every counterparty.
+RECHECK_OUTAGE = frozenset({PartnersCode.REGISTRY_TIMEOUT, PartnersCode.REGISTRY_UNAVAILABLE})
+RECHECK_OUTAGE_STOP = 3
 CHECKED_KINDS = (CounterpartyKind.LEGAL_ENTITY, CounterpartyKind.SOLE_PROPRIETOR)
 
 
@@ -90,7 +94,9 @@ def counterparties_registry_recheck(
     own. A failure for one counterparty (unknown INN, timeout, an unreadable answer, an
     impossible stored INN) is counted in `failed`, logged, and leaves it unchanged. A
     failure that would repeat for all (no provider, token rejected, request limit reached)
-    stops the run at once: `stopped` is then true and `reason` its code.
+    stops the run at once: `stopped` is then true and `reason` its code. So do
+    RECHECK_OUTAGE_STOP timeouts or server errors in a row (the registry is down), with the
+    last one's code.
 
     Returns {"checked", "flagged", "failed", "stopped", "reason"}; `flagged` counts the
     counterparties this run found newly liquidating, liquidated or bankrupt.
@@ -112,6 +118,7 @@ def counterparties_registry_recheck(
         .order_by(F("registry_checked_at").asc(nulls_first=True), "id")
         .select_related("partner__manager")[: max(limit, 0)]
     )
+    outages = 0
     for counterparty in due:
         was_flagged = counterparty.is_flagged
         try:
@@ -131,7 +138,14 @@ def counterparties_registry_recheck(
                 counterparty.inn,
                 ", ".join(error.codes),
             )
+            outage = next((code for code in error.codes if code in RECHECK_OUTAGE), None)
+            outages = outages + 1 if outage else 0
+            if outages >= RECHECK_OUTAGE_STOP:
+                logger.warning("registry re-check stopped: %s %d times in a row", outage, outages)
+                result.update(stopped=True, reason=str(outage))
+                break
             continue
+        outages = 0
         result["checked"] += 1
         if checked.registry_status in FLAGGED_REGISTRY_STATUSES and not was_flagged:
             result["flagged"] += 1
