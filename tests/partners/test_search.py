@@ -219,3 +219,14 @@ def test_card_query_count_does_not_grow_with_contact_information_or_warnings(
         assert small == large, tab
     with django_assert_max_num_queries(14):
         client.get(reverse("partners:detail", args=[partner.pk]))
+
+
+def test_the_sqlite_search_meets_names_by_the_beginnings_and_ends_of_their_words():
+    """Only the "p:", "s:" and "w:" keys: the duplicate check's rarer "c:" and "d:" keys
+    would add candidates the search then drops, and cost SQLite the time to read them."""
+    from ladoga.partners import keys
+
+    found = keys.name_word_end_keys("ООО «Ромашка» Юг 7")
+
+    assert found == {"p:rom", "s:hka", "p:yug", "s:yug", "w:7"}
+    assert found < keys.name_search_keys("ООО «Ромашка» Юг 7")

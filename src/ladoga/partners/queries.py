@@ -10,7 +10,7 @@ from ladoga.accounts import access
 from ladoga.core.errors import ValidationFailed
 
 from .errors import PartnersCode
-from .keys import name_key, name_search_keys
+from .keys import name_key, name_word_end_keys
 from .models import (
     ContactInfo,
     ContactPerson,
@@ -124,14 +124,14 @@ def name_search_q(q: str) -> Q:
     SQLite has no such index, and its LIKE folds only Latin letters, so there the
     normalised name must contain q's and one of q's words must begin or end a word of the
     name (or be one): the candidates come from the indexed first and last three letters of
-    every word (PartnerNameKey, kept for the duplicate check), never from a scan of every
-    partner. "ромаш", "машка" and "Romashka" find «Ромашка», an inner part such as "омаш"
-    does not. A query whose words are all shorter than three letters falls back to the
-    full comparison, a scan.
+    every word (PartnerNameKey's "p:" and "s:" keys, kept for the duplicate check), never
+    from a scan of every partner. "ромаш", "машка" and "Romashka" find «Ромашка», an inner
+    part such as "омаш" does not. A query whose words are all shorter than three letters
+    falls back to the full comparison, a scan.
     """
     key = name_key(q)
     if connection.vendor == "sqlite" and len(max(key.split(), key=len, default="")) >= 3:
-        words = PartnerNameKey.objects.filter(key__in=sorted(name_search_keys(q)))
+        words = PartnerNameKey.objects.filter(key__in=sorted(name_word_end_keys(q)))
         return Q(pk__in=words.values("partner_id"), name_key__contains=key)
     match = Q(name__icontains=q)
     if key:
