@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from ladoga.partners import services, tasks
-from ladoga.partners.models import Counterparty
+from ladoga.partners.models import Counterparty, Partner
 from ladoga.partners.registry import DaDataProvider, provider_set
 
 from . import test_registry as fake
@@ -145,6 +145,35 @@ def test_one_counterparty_failing_does_not_stop_the_others(source, make, caplog,
     assert state(failing) == failing_before
     assert Counterparty.objects.get(pk=after.pk).registry_status == "liquidated"
     assert code in caplog.text and failing.inn in caplog.text
+
+
+def test_the_responsible_manager_is_told_in_the_app_in_their_language(
+    source, make, partner, owner, partner_of
+):
+    """Through the listener interactions registers: one notification per newly flagged
+    counterparty, to the partner's manager, none for one flagged before or still active."""
+    from ladoga.interactions.models import Notification
+
+    owner.language = "ru"
+    owner.save(update_fields=["language"])
+    liquidated = make(1, "liquidated", days_ago=50)
+    make(2, "found", days_ago=45)
+    known = make(3, "liquidated", days_ago=40)
+    Counterparty.objects.filter(pk=known.pk).update(registry_status="liquidated")
+    unmanaged = partner_of("owner", name="ООО «Без менеджера»")
+    Partner.objects.filter(pk=unmanaged.pk).update(manager=None)
+    make(4, "liquidated", days_ago=35, partner=unmanaged)
+
+    result = services.counterparties_registry_recheck(source=source)
+
+    assert (result["checked"], result["flagged"]) == (4, 2)
+    (note,) = Notification.objects.all()
+    assert note.user == owner and note.read_at is None
+    assert note.title == (f"{liquidated.short_name} (ООО «Ромашка») — в реестре: ликвидирован"), (
+        note.title
+    )
+    assert liquidated.inn in note.text
+    assert note.url == f"/partners/{partner.pk}/?tab=requisites"
 
 
 @pytest.mark.parametrize(

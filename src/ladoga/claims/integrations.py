@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from ladoga.accounts import access
 from ladoga.accounts.models import User
 from ladoga.accounts.roles import Role
-from ladoga.interactions.models import Interaction, Notification, Task, TaskStatus
+from ladoga.interactions.models import Interaction, Task, TaskStatus
 
 from . import flow
 
@@ -125,19 +125,21 @@ def notify_new_portal_claim(claim) -> int:
     """Tell the staff of a claim filed on the portal, in the app, each in their own
     language. Returns how many were told.
 
-    The interactions domain owns the in-app notification (its reminders become them);
-    it has no command for a plain message, so the rows are written here.
+    The interactions domain owns the in-app notification (notification_send).
     """
+    from ladoga.interactions.services import notification_send
+
     url = reverse("claims:detail", args=[claim.pk])
-    notes = []
+    told = 0
     for user in staff_to_notify(claim):
         with translation.override(user.language or None):
             title = _("New claim %(number)s from %(partner)s on the portal") % {
                 "number": claim.number,
                 "partner": claim.partner.name,
             }
-        notes.append(Notification(user=user, title=title[:255], text=claim.essence[:1000], url=url))
-    return len(Notification.objects.bulk_create(notes))
+        notification_send(user=user, title=title, text=claim.essence, url=url)
+        told += 1
+    return told
 
 
 def interaction_subject_set(*, interaction, claim, by) -> None:

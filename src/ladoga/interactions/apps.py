@@ -20,10 +20,12 @@ class InteractionsConfig(AppConfig):
         from ladoga.core import files
         from ladoga.partners.merging import merge_references_register
         from ladoga.partners.models import Partner
+        from ladoga.partners.services import counterparty_flagged_listen
 
         from . import subjects
         from .based_on import based_on_register
         from .models import Interaction, Participant, Task
+        from .partner_alerts import counterparty_flagged_notify
 
         # Record-level access (X1): an interaction is seen by its responsible user, by whoever
         # sees its partner or the interaction it follows, by whoever may see its subject
@@ -61,6 +63,9 @@ class InteractionsConfig(AppConfig):
                 reverse("interactions:create", args=["planned"]) + f"?based_on={interaction.pk}"
             ),
         )
+
+        # The nightly registry re-check (P11) tells the responsible manager in the app.
+        counterparty_flagged_listen(counterparty_flagged_notify)
 
         # A partner merge (P9) moves what points at the duplicate.
         merge_references_register(Interaction, "partner")

@@ -23,6 +23,7 @@ from .participants import (
 )
 from .reminders import (
     notification_read,
+    notification_send,
     notifications_read_all,
     reminders_deliver,
     reminders_due,
@@ -45,6 +46,7 @@ __all__ = [
     "interaction_review",
     "interaction_update",
     "notification_read",
+    "notification_send",
     "notifications_read_all",
     "participant_link",
     "participant_suggestions",

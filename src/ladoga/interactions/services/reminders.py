@@ -183,6 +183,12 @@ def _finish(pk: int) -> None:
     ).update(done=True)
 
 
+def notification_send(*, user, title: str, text: str = "", url: str = "") -> Notification:
+    """A message for `user` in the app (the bell and the notifications page); the title
+    and text are cut to what the model holds."""
+    return Notification.objects.create(user=user, title=title[:255], text=text[:1000], url=url)
+
+
 @transaction.atomic
 def notification_read(*, notification: Notification, by) -> Notification:
     if notification.read_at is None:

@@ -35,7 +35,11 @@ from .partners import (
     segment_create,
 )
 from .properties import property_definition_create, property_value_parse, property_values_set
-from .registry_check import counterparties_registry_recheck, counterparty_registry_check
+from .registry_check import (
+    counterparties_registry_recheck,
+    counterparty_flagged_listen,
+    counterparty_registry_check,
+)
 from .relations import relation_create, relation_delete, relation_type_create
 from .requisites import (
     bank_account_add,
@@ -64,6 +68,7 @@ __all__ = [
     "counterparties_registry_recheck",
     "counterparty_by_kpp",
     "counterparty_create",
+    "counterparty_flagged_listen",
     "counterparty_registry_check",
     "counterparty_update",
     "merge_references_register",

@@ -1,6 +1,7 @@
 """The counterparty check against the state registry (P11), on demand and in bulk."""
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.db import transaction
@@ -29,6 +30,19 @@ RECHECK_STOPPERS = frozenset(
 # in a row a bulk re-check stops, instead of waiting out the timeout for every counterparty.
 RECHECK_OUTAGE = frozenset({PartnersCode.REGISTRY_TIMEOUT, PartnersCode.REGISTRY_UNAVAILABLE})
 RECHECK_OUTAGE_STOP = 3
+# Who is told when the nightly re-check finds a counterparty newly liquidating, liquidated
+# or bankrupt: later domains register here (interactions notifies the responsible manager
+# in the app), so partners need not know them.
+_flagged_listeners: list[Callable[[Counterparty], None]] = []
+
+
+def counterparty_flagged_listen(listener: Callable[[Counterparty], None]) -> None:
+    """Call `listener(counterparty)` for every counterparty the re-check newly flags (once
+    per registration: registering the same function again changes nothing)."""
+    if listener not in _flagged_listeners:
+        _flagged_listeners.append(listener)
+
+
 CHECKED_KINDS = (CounterpartyKind.LEGAL_ENTITY, CounterpartyKind.SOLE_PROPRIETOR)
 
 
@@ -99,7 +113,8 @@ def counterparties_registry_recheck(
     last one's code.
 
     Returns {"checked", "flagged", "failed", "stopped", "reason"}; `flagged` counts the
-    counterparties this run found newly liquidating, liquidated or bankrupt.
+    counterparties this run found newly liquidating, liquidated or bankrupt, which are
+    logged and passed to the counterparty_flagged_listen listeners.
     """
     result = {"checked": 0, "flagged": 0, "failed": 0, "stopped": False, "reason": ""}
     source = source or provider()
@@ -159,5 +174,7 @@ def counterparties_registry_recheck(
                 checked.registry_status,
                 manager.get_username() if manager else "-",
             )
+            for listener in _flagged_listeners:
+                listener(checked)
     logger.info("registry re-check: %s", result)
     return result
