@@ -565,8 +565,9 @@ def partner_duplicates_typo(bench: "Bench") -> None:
 
 
 def partner_duplicates_floor(bench: "Bench") -> Callable[[], object]:
-    """The name + phone check's reads: the partners with the phone, the (at most 500)
-    partners sharing the most name keys, and the normalised names of those."""
+    """The name + phone check's reads: the partners with the phone, and the normalised
+    names of the (at most CANDIDATE_CAP) partners sharing the most name keys."""
+    from ladoga.partners.duplicates import CANDIDATE_CAP
     from ladoga.partners.keys import name_search_keys
 
     data = _partners_prepare(bench)
@@ -577,16 +578,12 @@ def partner_duplicates_floor(bench: "Bench") -> Callable[[], object]:
     words = sorted(name_search_keys(data["phone_name"]))
     marks = ", ".join(["%s"] * len(words))
     nearest = bench.driver_query(
-        f"SELECT partner_id FROM partners_partnernamekey WHERE key IN ({marks}) "  # noqa: S608
-        "GROUP BY partner_id ORDER BY COUNT(*) DESC, partner_id LIMIT 500"
-    )
-    ids = [row[0] for row in nearest(*words)]
-    names = bench.driver_query(
-        "SELECT id, name_key FROM partners_partner WHERE status = 'active' AND id IN "  # noqa: S608
-        f"({', '.join(['%s'] * len(ids))})"
+        "SELECT id, name_key FROM partners_partner WHERE status = 'active' AND id IN ("  # noqa: S608
+        f"SELECT partner_id FROM partners_partnernamekey WHERE key IN ({marks}) "
+        f"GROUP BY partner_id ORDER BY COUNT(*) DESC, partner_id LIMIT {CANDIDATE_CAP})"
     )
     key = data["phone_key"]
-    return lambda: (phone(key), nearest(*words), names(*ids))
+    return lambda: (phone(key), nearest(*words))
 
 
 SCENARIOS: dict[str, Scenario] = {

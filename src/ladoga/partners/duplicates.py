@@ -9,7 +9,7 @@ Evidence, strongest first:
 
 Never a full scan: exact evidence is looked up through indexed columns (Counterparty.inn,
 ContactInfo (kind, key)); names first meet candidates through the indexed PartnerNameKey
-table (the first and last three letters of every word) — at most CANDIDATE_CAP partners
+table (the beginnings and ends of every word, keys.py) — at most CANDIDATE_CAP partners
 sharing the most keys — and only those are scored. Each candidate comes with its reasons
 and a score (0–100) to rank by.
 """
@@ -30,7 +30,9 @@ from .models import ContactInfo, ContactInfoKind, Counterparty, Partner, Partner
 from .models.partner import PartnerStatus
 
 NAME_THRESHOLD = 80  # % similarity of normalised names that makes a candidate
-CANDIDATE_CAP = 500  # partners scored per name check, those sharing the most keys
+# Partners scored per name check, those sharing the most keys. At 100,000 partners 300
+# found as many typos' partners as 500 (95.4 % of 581), 200 fewer (94.7 %).
+CANDIDATE_CAP = 300
 WEIGHTS = {"inn": 100, "phone": 90, "email": 90}
 NAME_WEIGHT = 0.85  # a 100 % similar name alone scores 85: below an INN, phone or e-mail
 EXTRA_REASON_BONUS = 5
