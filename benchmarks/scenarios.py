@@ -409,6 +409,7 @@ _PARTNERS_PREPARE = (
     + r"""
 import json, re
 from django.db.models import Count
+from ladoga.partners.duplicates import CANDIDATE_CAP
 from ladoga.partners.models import ContactInfo, ContactPerson, Counterparty, Partner
 session_key = session_of(User.objects.get(username="admin"))
 total = Partner.objects.count()
@@ -443,6 +444,7 @@ print("PARTNERS " + json.dumps({
     "phone_partner": phoned.partner_id, "phone_name": phoned.partner.name,
     "phone": phoned.value, "phone_key": phoned.key,
     "typo_source": one_word.name, "typo": f"ООО «{typo}»",
+    "candidate_cap": CANDIDATE_CAP,
 }, ensure_ascii=False))
 """
 )
@@ -567,7 +569,6 @@ def partner_duplicates_typo(bench: "Bench") -> None:
 def partner_duplicates_floor(bench: "Bench") -> Callable[[], object]:
     """The name + phone check's reads: the partners with the phone, and the normalised
     names of the (at most CANDIDATE_CAP) partners sharing the most name keys."""
-    from ladoga.partners.duplicates import CANDIDATE_CAP
     from ladoga.partners.keys import name_search_keys
 
     data = _partners_prepare(bench)
@@ -580,7 +581,7 @@ def partner_duplicates_floor(bench: "Bench") -> Callable[[], object]:
     nearest = bench.driver_query(
         "SELECT id, name_key FROM partners_partner WHERE status = 'active' AND id IN ("  # noqa: S608
         f"SELECT partner_id FROM partners_partnernamekey WHERE key IN ({marks}) "
-        f"GROUP BY partner_id ORDER BY COUNT(*) DESC, partner_id LIMIT {CANDIDATE_CAP})"
+        f"GROUP BY partner_id ORDER BY COUNT(*) DESC, partner_id LIMIT {data['candidate_cap']:d})"
     )
     key = data["phone_key"]
     return lambda: (phone(key), nearest(*words))
