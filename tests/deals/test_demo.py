@@ -38,5 +38,8 @@ def test_the_demo_makes_deals_with_histories_that_reports_can_show(db):
     funnel = reports.funnel(user=admin, date_from=None, date_to=None)
     assert funnel.rows[0].reached > funnel.rows[-1].reached > 0
     assert any(row.lost for row in funnel.rows)
+    # The learned probabilities beat both baselines on the held-out deals. (Not a fixed
+    # Brier bound: on 63 held-out deals it moves by a few hundredths with the demo's data.)
     result = probability.calibration()
-    assert result.predictions > 0 and result.brier < 0.25
+    assert result.predictions > 0
+    assert result.brier < result.brier_defaults < result.brier_base_rate
