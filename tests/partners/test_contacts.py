@@ -140,3 +140,13 @@ def test_an_unknown_kind_is_refused(partner, snapshot):
 
     assert error.value.codes == ["contact_info_kind_unknown"]
     assert snapshot()
+
+
+@pytest.mark.parametrize("q", ["иванова", "ИВАНОВА", "Иван", "анна"])
+def test_the_contact_list_finds_cyrillic_names_in_any_case(api_as, contact, partner, q):
+    services.contact_create(partner=partner, last_name="Петров", first_name="Олег")
+
+    response = api_as("owner").get("/api/v1/contacts", {"q": q})
+
+    assert response.status_code == 200
+    assert [c["last_name"] for c in response.json()["items"]] == ["Иванова"]

@@ -473,6 +473,18 @@ def test_partner_picker_finds_visible_partners_only(browser_as, partner, partner
     assert "ООО «Ромашка»" not in body
 
 
+@pytest.mark.parametrize("q", ["иванова", "ИВАНОВА", "анна"])
+def test_contact_picker_finds_cyrillic_names_in_any_case(browser_as, contact, partner_of, q):
+    other = partner_of("outsider", name="ООО «Чужая»")
+    services.contact_create(partner=other, last_name="Иванова", first_name="Ирина")
+    body = (
+        browser_as("owner").get(reverse("partners:pick", args=["contact"]), {"q": q})
+    ).content.decode()
+
+    assert "Иванова" in body and "Анна" in body
+    assert "Ирина" not in body  # another manager's partner's person
+
+
 # ---- duplicates and merge ----
 
 

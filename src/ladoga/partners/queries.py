@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from ladoga.accounts import access
 from ladoga.core.errors import ValidationFailed
+from ladoga.core.text import text_contains_q
 
 from .errors import PartnersCode
 from .keys import name_key, name_word_end_keys
@@ -137,6 +138,12 @@ def name_search_q(q: str) -> Q:
     if key:
         match |= Q(name_key__contains=key)
     return match
+
+
+def contacts_matching(contacts: QuerySet[ContactPerson], q: str) -> QuerySet[ContactPerson]:
+    """Contact persons whose last or first name contains `q`, in any case and alphabet on
+    both databases (core.text)."""
+    return contacts.filter(text_contains_q(("last_name", "first_name"), q.strip()))
 
 
 def group_ids_below(group_id: int) -> list[int]:

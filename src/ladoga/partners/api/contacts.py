@@ -42,9 +42,8 @@ def contacts_list(
     found = queries.contacts_visible_to(user=request.user)
     if partner:
         found = found.filter(partner_id=partner)
-    if q:
-        q = q.strip()
-        found = found.filter(last_name__icontains=q) | found.filter(first_name__icontains=q)
+    if q.strip():
+        found = queries.contacts_matching(found, q)
     for spec in property or []:
         found = found.filter(queries.property_filter_q(spec=spec))
     return found

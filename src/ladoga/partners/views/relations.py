@@ -105,10 +105,9 @@ def pick(request, owner_type: str):
         if owner_type == "contact":
             contacts = queries.contacts_visible_to(user=request.user).filter(status="active")
             found = list(
-                (
-                    contacts.filter(last_name__icontains=q)
-                    | contacts.filter(first_name__icontains=q)
-                ).order_by("last_name", "first_name")[:PICK_LIMIT]
+                queries.contacts_matching(contacts, q).order_by("last_name", "first_name")[
+                    :PICK_LIMIT
+                ]
             )
         else:
             found = list(
