@@ -1,35 +1,47 @@
 """Text comparison that ignores case in every alphabet, on both databases.
 
-SQLite's LIKE and lower() fold Latin letters only, so "иванов" never meets "Иванов" there
-through `icontains`. `UnicodeLower` is LOWER() on PostgreSQL and, on SQLite, Python's
-str.lower, which CoreConfig registers on every new SQLite connection as ladoga_lower(). It
-is computed per row read: use it where a search reads a bounded set (a partner's
-contacts, a page of candidates), not as a way to scan large tables.
+SQLite's LIKE folds Latin letters only, so `icontains` never meets "Иванов" with
+"иванов" there. On SQLite `text_contains_q` compares with GLOB and a character class per
+letter holding its lower- and upper-case forms ("*[иИ][вВ]…*"): exact, and as fast as
+LIKE, since it runs inside SQLite. PostgreSQL's own `icontains` (UPPER … LIKE UPPER …)
+already knows every alphabet.
 """
 
-from django.db.models import Func, Q, TextField
-from django.db.models.lookups import Contains
-
-SQLITE_FUNCTION = "ladoga_lower"
+from django.db import connection
+from django.db.models import F, Lookup, Q
 
 
-class UnicodeLower(Func):
-    function = "LOWER"
-    output_field = TextField()
+class Glob(Lookup):
+    """SQLite's GLOB: the pattern's *, ? and [...] are wildcards, case matters."""
 
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, function=SQLITE_FUNCTION, **extra_context)
+    lookup_name = "glob"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} GLOB {rhs}", [*lhs_params, *rhs_params]
 
 
-def lower(value: str | None) -> str | None:
-    """The SQLite function's body: NULL stays NULL."""
-    return None if value is None else value.lower()
+def any_case_glob(q: str) -> str:
+    """The GLOB pattern of text containing `q` in any case: each letter becomes a class of
+    its lower- and upper-case forms, and GLOB's own *, ?, [ and ] stand for themselves."""
+    parts = []
+    for char in q:
+        forms = dict.fromkeys(form for form in (char.lower(), char.upper()) if len(form) == 1)
+        forms = forms or {char: None}
+        if len(forms) == 1 and char not in "*?[]":
+            parts.append(char)
+        else:
+            parts.append("[" + "".join(forms) + "]")
+    return "*" + "".join(parts) + "*"
 
 
 def text_contains_q(fields: tuple[str, ...], q: str) -> Q:
     """Rows whose text in any of `fields` contains `q`, ignoring case in every alphabet."""
-    wanted = q.lower()  # a plain value: Django escapes its % and _
     match = Q()
     for name in fields:
-        match |= Q(Contains(UnicodeLower(name), wanted))
+        if connection.vendor == "sqlite":
+            match |= Q(Glob(F(name), any_case_glob(q)))
+        else:
+            match |= Q(**{f"{name}__icontains": q})
     return match
