@@ -82,8 +82,9 @@ def name_key(name: str) -> str:
 
 def name_search_keys(name: str) -> set[str]:
     """The short indexed keys a fuzzy name search meets candidates by (see module doc)."""
-    keys = name_word_end_keys(name)
-    for word in name_words(name):
+    words = name_words(name)
+    keys = _word_end_keys(words)
+    for word in words:
         if len(word) >= 4:
             keys.add(f"c:{word[0]}{word[-3:]}")
             keys.add(f"d:{word[:3]}{word[-1]}")
@@ -94,8 +95,12 @@ def name_word_end_keys(name: str) -> set[str]:
     """Of name_search_keys, the beginnings and ends of the words ("p:", "s:") and the short
     words ("w:"): what the list's search on SQLite needs to find a word by its beginning or
     end (queries.name_search_q)."""
+    return _word_end_keys(name_words(name))
+
+
+def _word_end_keys(words: list[str]) -> set[str]:
     keys: set[str] = set()
-    for word in name_words(name):
+    for word in words:
         if len(word) < 3:
             keys.add(f"w:{word}")
         else:
