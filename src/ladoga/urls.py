@@ -13,6 +13,11 @@ from ladoga.web import views as web_views
 
 urlpatterns = [
     path("", analytics_views.dashboard, name="dashboard"),
+    path(
+        "dashboard/blocks/<slug:name>/",
+        analytics_views.dashboard_block,
+        name="dashboard_block",
+    ),
     path("", include(accounts_urls)),
     path("soon/<slug:key>/", web_views.upcoming, name="upcoming"),
     path("partners/", include("ladoga.partners.urls")),
