@@ -83,11 +83,8 @@ def cmd_user_create(args) -> int:
                 password=args.password,
                 email=args.email or "",
                 department=department,
+                partner_id=args.partner,
             )
-            if args.partner is not None:
-                from ladoga.accounts.services import user_portal_partner_bind
-
-                user_portal_partner_bind(user=user, partner_id=args.partner)
     except DomainError as error:
         return _fail(error.detail)
     print(f"User {user.username} ({user.get_role_display()}) created.")

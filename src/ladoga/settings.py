@@ -186,8 +186,10 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# Login throttling: this many failures for one user name (or one address) lock it for a while.
+# Login throttling: this many failures for one user name lock the name for a while; this many
+# failures for existing names from one address lock the address.
 LOGIN_FAILURE_LIMIT = 5
+LOGIN_FAILURE_ADDRESS_LIMIT = 20
 LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
 
 LANGUAGE_CODE = "ru"

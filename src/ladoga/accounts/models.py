@@ -91,10 +91,16 @@ class ApiToken(models.Model):
 
 
 class LoginFailure(models.Model):
-    """One failed sign-in; recent ones throttle further attempts by name and by address."""
+    """One sign-in attempt being checked or failed; recent ones throttle further attempts.
+
+    The row is written before the password is checked, so parallel attempts see each other;
+    a success removes the name's rows. `known` marks attempts for an existing user name: only
+    those count against the address, so made-up names cannot lock real users behind it.
+    """
 
     username = models.CharField(max_length=150, db_index=True)
     address = models.GenericIPAddressField(null=True, db_index=True)
+    known = models.BooleanField(default=False)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     def __str__(self) -> str:

@@ -55,7 +55,7 @@ def _location(loc) -> str:
 def install_problem_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request, exc: DomainError):
-        return problem(
+        response = problem(
             api,
             request,
             exc.status,
@@ -63,6 +63,9 @@ def install_problem_handlers(api: NinjaAPI) -> None:
             exc.detail,
             [v.as_dict() for v in exc.violations],
         )
+        if getattr(exc, "retry_after", None):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):
