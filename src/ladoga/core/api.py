@@ -10,7 +10,7 @@ import logging
 from decimal import InvalidOperation
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.db import DataError, IntegrityError
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from .errors import DomainError, PreconditionRequired, StaleVersion, Violation
-from .middleware import problem_body
+from .middleware import database_unavailable_response, problem_body
 
 logger = logging.getLogger("ladoga.api")
 PROBLEM_JSON = "application/problem+json"
@@ -141,6 +141,14 @@ def install_problem_handlers(api: NinjaAPI) -> None:
         # requests): the database refused the write, nothing was saved.
         logger.warning("Integrity error on %s %s: %s", request.method, request.path, exc)
         return problem(api, request, 409, _("The request conflicts with the current state"))
+
+    @api.exception_handler(OperationalError)
+    def database_unavailable(request, exc):
+        # A lock timeout or a lost connection: the client may simply retry (S6).
+        logger.warning("Database error on %s %s: %s", request.method, request.path, exc)
+        return database_unavailable_response(request)
+
+    api.add_exception_handler(InterfaceError, database_unavailable)
 
     @api.exception_handler(Exception)
     def server_error(request, exc):
