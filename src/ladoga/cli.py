@@ -65,9 +65,7 @@ def _migrate_showing_progress() -> None:
         _("Preparing the database: %(count)d migrations to apply…") % {"count": len(plan)},
         flush=True,
     )
-    call_command(
-        "migrate", interactive=False, verbosity=1, stdout=_MigrationProgress(len(plan))
-    )
+    call_command("migrate", interactive=False, verbosity=1, stdout=_MigrationProgress(len(plan)))
 
 
 def _proxy_options() -> dict:

@@ -12,7 +12,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,7 @@ from ladoga.core.versioning import version_check
 
 from . import access
 from .errors import AccountsCode
-from .models import ApiToken, Department, LoginFailure, User
+from .models import ApiToken, Department, IdempotentRequest, LoginFailure, User
 from .roles import ROLE_PERMISSIONS, Role, group_name
 
 TOKEN_PREFIX = "ldg_"
@@ -342,4 +342,56 @@ def login_failures_prune() -> int:
     anyone. Idempotent; returns how many were removed."""
     since = timezone.now() - datetime.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
     removed, _by_model = LoginFailure.objects.filter(at__lt=since).delete()
+    return removed
+
+
+IDEMPOTENCY_KEPT = datetime.timedelta(hours=24)
+# Only these headers of a stored answer are replayed; the rest are recomputed per response.
+IDEMPOTENCY_HEADERS = ("Content-Type", "Location", "ETag", "Content-Language")
+
+
+def idempotency_fingerprint(*, method: str, path: str, body: bytes) -> str:
+    return hashlib.sha256(b"\n".join([method.encode(), path.encode(), body])).hexdigest()
+
+
+def idempotency_claim(
+    *, user: User, key: str, fingerprint: str
+) -> tuple[IdempotentRequest | None, bool]:
+    """Take `key` for this user's request, or find who has it.
+
+    Returns (record, True) when this request is the first with the key: the row is committed
+    at once, so a parallel request with the key cannot take it too (the unique constraint).
+    Returns (record, False) for an earlier request: its stored answer, or status None while it
+    still runs; (None, False) when the earlier request gave up the key a moment ago.
+    """
+    IdempotentRequest.objects.filter(
+        user=user, key=key, created_at__lt=timezone.now() - IDEMPOTENCY_KEPT
+    ).delete()
+    try:
+        with transaction.atomic():
+            record = IdempotentRequest.objects.create(user=user, key=key, fingerprint=fingerprint)
+        return record, True
+    except IntegrityError:
+        return IdempotentRequest.objects.filter(user=user, key=key).first(), False
+
+
+def idempotency_store(*, record: IdempotentRequest, status: int, headers, body: bytes) -> None:
+    """Keep the answer the first request got, to replay it for retries."""
+    IdempotentRequest.objects.filter(pk=record.pk).update(
+        status=status,
+        headers={name: headers[name] for name in IDEMPOTENCY_HEADERS if name in headers},
+        body=body,
+    )
+
+
+def idempotency_release(*, record: IdempotentRequest) -> None:
+    """Give the key back (the request failed on the server's side): a retry runs it anew."""
+    IdempotentRequest.objects.filter(pk=record.pk).delete()
+
+
+def idempotent_requests_prune() -> int:
+    """Forget stored answers older than 24 h; their keys may be used again. Idempotent."""
+    removed, _by_model = IdempotentRequest.objects.filter(
+        created_at__lt=timezone.now() - IDEMPOTENCY_KEPT
+    ).delete()
     return removed
