@@ -117,3 +117,14 @@ def test_concurrent_requests_with_one_key_create_one_record(actors):
     assert Partner.objects.filter(name="Новая фирма").count() == 1
     assert set(statuses) <= {201, 409}
     assert 201 in statuses
+
+
+def test_the_schema_documents_the_header_on_creating_posts(db):
+    from ladoga.api import api
+
+    paths = api.get_openapi_schema(path_prefix="/api/v1")["paths"]
+    names = [p["name"] for p in paths["/api/v1/partners"]["post"].get("parameters", [])]
+
+    assert "Idempotency-Key" in names
+    token = [p["name"] for p in paths["/api/v1/auth/token"]["post"].get("parameters", [])]
+    assert "Idempotency-Key" not in token
