@@ -16,26 +16,24 @@ To add a scenario: write `def my_case(bench) -> None`, optionally a floor
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from run import Bench
+from bench import Bench
 
 
 @dataclass(frozen=True)
 class Scenario:
-    run: Callable[["Bench"], None]
-    floor: Callable[["Bench"], Callable[[], object]] | None = None
+    run: Callable[[Bench], None]
+    floor: Callable[[Bench], Callable[[], object]] | None = None
     description: str = ""
 
 
-def api_me(bench: "Bench") -> None:
+def api_me(bench: Bench) -> None:
     body = bench.get("/api/v1/me", headers={"Authorization": f"Bearer {bench.token}"})
     if b'"username": "admin"' not in body:
         raise AssertionError(f"/api/v1/me did not answer with the admin user: {body[:200]!r}")
 
 
-def api_me_floor(bench: "Bench") -> Callable[[], object]:
+def api_me_floor(bench: Bench) -> Callable[[], object]:
     """What /api/v1/me needs at least: hash the token, one query for the token and its user."""
     query = bench.driver_query(
         "SELECT u.* FROM accounts_apitoken t JOIN accounts_user u ON u.id = t.user_id "
@@ -52,7 +50,7 @@ def api_me_floor(bench: "Bench") -> Callable[[], object]:
     return floor
 
 
-def login_page(bench: "Bench") -> None:
+def login_page(bench: Bench) -> None:
     body = bench.get("/login/")
     if b'name="username"' not in body:
         raise AssertionError("/login/ did not render the sign-in form")
@@ -96,7 +94,7 @@ print("PORTAL", session_of(account.user), account.partner_id)
 )
 
 
-def _prepare(bench: "Bench", what: str, script: str, *args: str) -> str:
+def _prepare(bench: Bench, what: str, script: str, *args: str) -> str:
     """Run a preparation `script` against the benchmark's installation in a separate
     Python process; its standard output."""
     import os
@@ -119,7 +117,7 @@ def _prepare(bench: "Bench", what: str, script: str, *args: str) -> str:
     return done.stdout
 
 
-def _claims_prepare(bench: "Bench") -> dict:
+def _claims_prepare(bench: Bench) -> dict:
     if not _claims:
         out = _prepare(bench, "preparing 100,000 claims", _CLAIMS_PREPARE, str(CLAIMS_TOTAL))
         _marker, session, partner = out.split()[-3:]
@@ -138,18 +136,18 @@ def _period() -> tuple[str, str]:
     return start.isoformat(), today.isoformat()
 
 
-def _report(bench: "Bench", name: str, needle: bytes) -> None:
+def _report(bench: Bench, name: str, needle: bytes) -> None:
     _claims_prepare(bench)
     body = bench.get(f"/api/v1/reports/{name}", headers={"Authorization": f"Bearer {bench.token}"})
     if needle not in body:
         raise AssertionError(f"/api/v1/reports/{name} did not answer a report: {body[:200]!r}")
 
 
-def claims_dynamics(bench: "Bench") -> None:
+def claims_dynamics(bench: Bench) -> None:
     _report(bench, "claims-dynamics", b'"totals"')
 
 
-def claims_dynamics_floor(bench: "Bench") -> Callable[[], object]:
+def claims_dynamics_floor(bench: Bench) -> Callable[[], object]:
     """Claims open when the period starts, and registered and resolved per day and
     department in it: the three GROUP BY queries the report needs."""
     opening = bench.driver_query(
@@ -172,11 +170,11 @@ def claims_dynamics_floor(bench: "Bench") -> Callable[[], object]:
     return floor
 
 
-def claims_satisfaction(bench: "Bench") -> None:
+def claims_satisfaction(bench: Bench) -> None:
     _report(bench, "claims-satisfaction", b'"satisfied_share"')
 
 
-def claims_satisfaction_floor(bench: "Bench") -> Callable[[], object]:
+def claims_satisfaction_floor(bench: Bench) -> Callable[[], object]:
     query = bench.driver_query(
         "SELECT reason_id, SUM(CASE WHEN resolution = 'satisfied' THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN resolution = 'partly' THEN 1 ELSE 0 END), "
@@ -187,11 +185,11 @@ def claims_satisfaction_floor(bench: "Bench") -> Callable[[], object]:
     return lambda: query(start, end)
 
 
-def claims_structure(bench: "Bench") -> None:
+def claims_structure(bench: Bench) -> None:
     _report(bench, "claims-structure", b'"cells"')
 
 
-def claims_structure_floor(bench: "Bench") -> Callable[[], object]:
+def claims_structure_floor(bench: Bench) -> Callable[[], object]:
     query = bench.driver_query(
         "SELECT culprit_department_id, reason_id, COUNT(*) FROM claims_claim "
         "WHERE date >= %s AND date <= %s GROUP BY 1, 2"
@@ -200,14 +198,14 @@ def claims_structure_floor(bench: "Bench") -> Callable[[], object]:
     return lambda: query(start, end)
 
 
-def portal_claims(bench: "Bench") -> None:
+def portal_claims(bench: Bench) -> None:
     prepared = _claims_prepare(bench)
     body = bench.get("/portal/", headers={"Cookie": f"sessionid={prepared['session']}"})
     if b'data-testid="portal-claims"' not in body:
         raise AssertionError(f"/portal/ did not list the client's claims: {body[:200]!r}")
 
 
-def portal_claims_floor(bench: "Bench") -> Callable[[], object]:
+def portal_claims_floor(bench: Bench) -> Callable[[], object]:
     """The session, the user and its partner, then one page of the partner's claims with
     their public comment counts, and the count for the pager."""
     prepared = _claims_prepare(bench)
@@ -261,7 +259,7 @@ print("DEALS", session_of(User.objects.get(username="admin")), out.getvalue().st
 )
 
 
-def _deals_prepare(bench: "Bench") -> dict:
+def _deals_prepare(bench: Bench) -> dict:
     if not _deals:
         import json
         import sys
@@ -276,7 +274,7 @@ def _deals_prepare(bench: "Bench") -> dict:
     return _deals
 
 
-def _post(bench: "Bench", path: str, body: dict, headers: dict) -> bytes:
+def _post(bench: Bench, path: str, body: dict, headers: dict) -> bytes:
     import json
 
     bench._http.request(
@@ -292,7 +290,7 @@ def _post(bench: "Bench", path: str, body: dict, headers: dict) -> bytes:
     return answer
 
 
-def deal_move(bench: "Bench") -> None:
+def deal_move(bench: Bench) -> None:
     """Move one deal back and forth between "client classified" and "needs": the guards of
     the stage (an active agreement; contact persons), the history row, the reached stage
     and the stage's task each time."""
@@ -309,7 +307,7 @@ def deal_move(bench: "Bench") -> None:
         raise AssertionError(f"the deal did not move: {body[:300]!r}")
 
 
-def deal_board(bench: "Bench") -> None:
+def deal_board(bench: Bench) -> None:
     data = _deals_prepare(bench)
     body = bench.get(
         f"/deals/board/{data['kind']}/", headers={"Cookie": f"sessionid={data['session']}"}
@@ -318,7 +316,7 @@ def deal_board(bench: "Bench") -> None:
         raise AssertionError(f"the board showed too few cards: {body[:300]!r}")
 
 
-def deal_board_floor(bench: "Bench") -> Callable[[], object]:
+def deal_board_floor(bench: Bench) -> Callable[[], object]:
     """The open deals' count and amount per stage, then each open stage's first 30 cards
     with their client and manager."""
     data = _deals_prepare(bench)
@@ -346,7 +344,7 @@ def deal_board_floor(bench: "Bench") -> Callable[[], object]:
 FUNNEL_QUERY = "/api/v1/reports/funnel?kind={kind}&date_from=2000-01-01&date_to=2100-12-31"
 
 
-def deal_funnel(bench: "Bench") -> None:
+def deal_funnel(bench: Bench) -> None:
     data = _deals_prepare(bench)
     body = bench.get(
         FUNNEL_QUERY.format(kind=data["kind"]), headers={"Authorization": f"Bearer {bench.token}"}
@@ -355,7 +353,7 @@ def deal_funnel(bench: "Bench") -> None:
         raise AssertionError(f"the funnel did not answer: {body[:300]!r}")
 
 
-def deal_funnel_floor(bench: "Bench") -> Callable[[], object]:
+def deal_funnel_floor(bench: Bench) -> Callable[[], object]:
     """The same figures in one hand-written query over the raw facts (the stages each deal
     reached, and the deals): deals and amounts that reached each stage, and the losses per
     stage and reason. The report reads running totals instead (deals/funnel.py), so it can
@@ -377,7 +375,7 @@ def deal_funnel_floor(bench: "Bench") -> Callable[[], object]:
     return lambda: query(kind, start, end, kind, start, end)
 
 
-def deal_funnel_cells_floor(bench: "Bench") -> Callable[[], object]:
+def deal_funnel_cells_floor(bench: Bench) -> Callable[[], object]:
     """The funnel's own query written by hand: one aggregate over the running totals."""
     import datetime
 
@@ -450,7 +448,7 @@ print("PARTNERS " + json.dumps({
 )
 
 
-def _partners_prepare(bench: "Bench") -> dict:
+def _partners_prepare(bench: Bench) -> dict:
     if not _partners:
         import json
         import sys
@@ -462,7 +460,7 @@ def _partners_prepare(bench: "Bench") -> dict:
     return _partners
 
 
-def _api_json(bench: "Bench", path: str):
+def _api_json(bench: Bench, path: str):
     import json
 
     return json.loads(bench.get(path, headers={"Authorization": f"Bearer {bench.token}"}))
@@ -474,7 +472,7 @@ def _folded(text: str) -> str:
     return name_key(text)
 
 
-def partner_list_search(bench: "Bench") -> None:
+def partner_list_search(bench: Bench) -> None:
     from urllib.parse import quote
 
     data = _partners_prepare(bench)
@@ -488,7 +486,7 @@ def partner_list_search(bench: "Bench") -> None:
             raise AssertionError(f"{item['name']!r} does not match {term!r}")
 
 
-def partner_list_search_floor(bench: "Bench") -> Callable[[], object]:
+def partner_list_search_floor(bench: Bench) -> Callable[[], object]:
     """The page (the API's columns) and the count, straight from the tables, searched as
     queries.name_search_q does on each database: on PostgreSQL the name or the normalised
     name contains the term (trigram indexes); on SQLite the normalised name contains it
@@ -520,7 +518,7 @@ def partner_list_search_floor(bench: "Bench") -> Callable[[], object]:
     return lambda: (page(*params), count(*params))
 
 
-def partner_card(bench: "Bench") -> None:
+def partner_card(bench: Bench) -> None:
     import html
 
     data = _partners_prepare(bench)
@@ -533,7 +531,7 @@ def partner_card(bench: "Bench") -> None:
         raise AssertionError(f"the card did not show the INN {data['card_inn']}")
 
 
-def partner_card_contacts(bench: "Bench") -> None:
+def partner_card_contacts(bench: Bench) -> None:
     data = _partners_prepare(bench)
     body = bench.get(
         f"/partners/{data['card']}/?tab=contacts",
@@ -543,13 +541,13 @@ def partner_card_contacts(bench: "Bench") -> None:
         raise AssertionError(f"the contacts tab did not show: {body[:300]!r}")
 
 
-def _duplicates(bench: "Bench", **params) -> list:
+def _duplicates(bench: Bench, **params) -> list:
     from urllib.parse import urlencode
 
     return _api_json(bench, "/api/v1/partners/duplicates?" + urlencode(params))
 
 
-def partner_duplicates_phone(bench: "Bench") -> None:
+def partner_duplicates_phone(bench: Bench) -> None:
     data = _partners_prepare(bench)
     found = _duplicates(bench, name=data["phone_name"], phone=data["phone"])
     mine = next((c for c in found if c["partner_id"] == data["phone_partner"]), None)
@@ -558,7 +556,7 @@ def partner_duplicates_phone(bench: "Bench") -> None:
         raise AssertionError(f"the check missed partner {data['phone_partner']}: {found[:2]!r}")
 
 
-def partner_duplicates_typo(bench: "Bench") -> None:
+def partner_duplicates_typo(bench: Bench) -> None:
     data = _partners_prepare(bench)
     found = _duplicates(bench, name=data["typo"])
     wanted = _folded(data["typo_source"])
@@ -566,7 +564,7 @@ def partner_duplicates_typo(bench: "Bench") -> None:
         raise AssertionError(f"{data['typo']!r} did not find {data['typo_source']!r}: {found!r}")
 
 
-def partner_duplicates_floor(bench: "Bench") -> Callable[[], object]:
+def partner_duplicates_floor(bench: Bench) -> Callable[[], object]:
     """The name + phone check's reads: the partners with the phone, and the normalised
     names of the (at most CANDIDATE_CAP) partners sharing the most name keys."""
     from ladoga.partners.keys import name_search_keys

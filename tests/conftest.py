@@ -27,11 +27,29 @@ def departments(db):
     }
 
 
+def _unbound_portal_user(username):
+    """The shared portal actor starts bound to no partner, so each domain's tests bind it to
+    their own; the services refuse to create such a user (issue 17, point 11)."""
+    from django.contrib.auth.models import Group
+
+    from ladoga.accounts.models import User
+    from ladoga.accounts.roles import group_name
+
+    user = User(username=username, role=Role.PORTAL, first_name=username.capitalize())
+    user.language = "en"
+    user.set_password("correct horse battery staple")
+    user.save()
+    user.groups.set([Group.objects.get_or_create(name=group_name(Role.PORTAL))[0]])
+    return user
+
+
 @pytest.fixture
 def actors(departments):
     sales, other = departments["sales"], departments["other"]
 
     def make(username, role, department=None):
+        if role == Role.PORTAL:
+            return _unbound_portal_user(username)
         return user_create(
             username=username,
             role=role,

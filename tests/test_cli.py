@@ -102,3 +102,13 @@ def test_deploy_check_behind_a_tls_proxy_is_clean(cli_env):
     result = ladoga(cli_env, "manage", "check", "--deploy", "--fail-level", "WARNING")
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_portal_user_without_a_partner_is_refused_with_exit_2(cli_env):
+    ladoga(cli_env, "migrate", "--verbosity", "0", check=True)
+
+    result = ladoga(cli_env, "user", "create", "client", "--role", "portal")
+
+    assert result.returncode == 2
+    assert "A portal user needs the partner it acts for." in result.stderr
+    assert ladoga(cli_env, "token", "create", "client").returncode == 2

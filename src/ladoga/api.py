@@ -14,7 +14,32 @@ from ladoga.partners.api import router as partners_router
 from ladoga.partners.exchange_api import router as partners_exchange_router
 from ladoga.sales.api import router as sales_router
 
-api = NinjaAPI(
+IDEMPOTENCY_KEY_PARAMETER = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "schema": {"type": "string", "maxLength": 255},
+    "description": (
+        "Send a unique key (e.g. a UUID) to make a retry safe: the first answer is kept for "
+        "24 hours and replayed (with `Idempotent-Replayed: true`) for the same key and body; "
+        "the same key with another body is 422, and 409 while the first request still runs."
+    ),
+}
+
+
+class LadogaApi(NinjaAPI):
+    """The API, whose schema documents the Idempotency-Key header of every POST (S5)."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for path, operations in schema["paths"].items():
+            post = operations.get("post")
+            if post is not None and "/auth/" not in path:
+                post.setdefault("parameters", []).append(IDEMPOTENCY_KEY_PARAMETER)
+        return schema
+
+
+api = LadogaApi(
     title="Ladoga API",
     version="1",
     description=(

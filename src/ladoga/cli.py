@@ -29,23 +29,129 @@ def cmd_migrate(args) -> int:
     return 0
 
 
-def cmd_serve(args) -> int:
-    from django.conf import settings
+class _MigrationProgress:
+    """Turns `migrate`'s "Applying app.0001_x..." lines into "[n/N] app.0001_x" lines."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.done = 0
+
+    def write(self, text: str) -> None:
+        text = text.strip()
+        if text.startswith("Applying "):
+            self.done += 1
+            name = text.removeprefix("Applying ").rstrip(".")
+            print(f"  [{self.done}/{self.total}] {name}", flush=True)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _migrate_showing_progress() -> None:
+    """Apply pending migrations, one line per migration: a first start takes a while (12)."""
     from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.utils.translation import gettext as _
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if not plan:
+        return
+    print(
+        _("Preparing the database: %(count)d migrations to apply…") % {"count": len(plan)},
+        flush=True,
+    )
+    call_command("migrate", interactive=False, verbosity=1, stdout=_MigrationProgress(len(plan)))
+
+
+def _proxy_options() -> dict:
+    """Behind a TLS proxy (LADOGA_SECURE_PROXY=1), waitress believes the scheme, client address
+    and host that the proxy at LADOGA_TRUSTED_PROXY forwards, and drops them from anyone else."""
+    from django.conf import settings
+
+    if not settings.SECURE_PROXY:
+        return {}
+    return {
+        "trusted_proxy": settings.TRUSTED_PROXY,
+        "trusted_proxy_count": 1,
+        "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for", "x-forwarded-host"},
+        "clear_untrusted_proxy_headers": True,
+    }
+
+
+def _embedded_worker_start():
+    """With the SQLite queue, run huey's workers and scheduler in threads of this process so
+    one command is a complete Ladoga (13); with Redis, `ladoga worker` runs apart."""
+    import signal
+
+    from django.conf import settings
+    from django.utils.module_loading import autodiscover_modules
+    from django.utils.translation import gettext as _
+    from huey.contrib.djhuey import HUEY
+
+    if settings.REDIS_URL:
+        return None
+    autodiscover_modules("tasks")
+    consumer = HUEY.create_consumer(workers=2, worker_type="thread", periodic=True)
+    # The consumer installs its own signal handlers; the web server keeps the process's.
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    consumer.start()
+    for number, handler in handlers.items():
+        signal.signal(number, handler)
+    print(_("Background tasks run in this process (SQLite queue)."), flush=True)
+    return consumer
+
+
+def _stop_on_sigterm(number, frame) -> None:
+    raise SystemExit(0)
+
+
+def cmd_serve(args) -> int:
+    import signal
+
+    from django.conf import settings
+    from django.db import DatabaseError
+    from django.utils.translation import gettext as _
     from waitress import serve
 
     from ladoga.demo import demo_admin_credentials, demo_fill, demo_is_empty
     from ladoga.wsgi import application
 
-    call_command("migrate", interactive=False, verbosity=0)
+    try:
+        _migrate_showing_progress()
+    except DatabaseError as error:
+        return _fail(_("the database is not reachable: %(error)s") % {"error": error}, 1)
     if args.demo:
         if demo_is_empty():
             demo_fill(size=args.size, seed=1, progress=True)
         credentials = demo_admin_credentials()
         if credentials:
             print(f"Demo administrator: {credentials[0]} / {credentials[1]}")
-    print(f"Ladoga is serving on http://{args.host}:{args.port}/ (data in {settings.HOME})")
-    serve(application, host=args.host, port=args.port, threads=args.threads, ident="Ladoga")
+    consumer = None if args.no_worker else _embedded_worker_start()
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    print(
+        f"Ladoga is serving on http://{args.host}:{args.port}/ (data in {settings.HOME})",
+        flush=True,
+    )
+    try:
+        serve(
+            application,
+            host=args.host,
+            port=args.port,
+            threads=args.threads,
+            ident="Ladoga",
+            **_proxy_options(),
+        )
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if consumer is not None:
+            consumer.stop(graceful=True)
+            print(_("Background tasks stopped."), flush=True)
     return 0
 
 
@@ -83,11 +189,8 @@ def cmd_user_create(args) -> int:
                 password=args.password,
                 email=args.email or "",
                 department=department,
+                partner_id=args.partner,
             )
-            if args.partner is not None:
-                from ladoga.accounts.services import user_portal_partner_bind
-
-                user_portal_partner_bind(user=user, partner_id=args.partner)
     except DomainError as error:
         return _fail(error.detail)
     print(f"User {user.username} ({user.get_role_display()}) created.")
@@ -162,6 +265,11 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--threads", type=int, default=8)
     serve.add_argument("--demo", action="store_true", help="fill an empty database with demo data")
     serve.add_argument("--size", type=int, default=100, help="demo size (with --demo)")
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not run background tasks here (a separate `ladoga worker` runs them)",
+    )
     serve.set_defaults(handler=cmd_serve)
 
     migrate = commands.add_parser("migrate", help="apply database migrations")

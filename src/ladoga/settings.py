@@ -10,6 +10,8 @@ LADOGA_REDIS_URL          when set, background tasks use Redis instead of SQLite
 LADOGA_EMAIL_URL          smtp://user:pass@host:port (smtp+tls:// or smtps:// for TLS)
 LADOGA_UPLOAD_MAX_MB      largest accepted upload (default 25)
 LADOGA_SECURE_PROXY       1 when a TLS-terminating proxy sits in front (HSTS, secure cookies)
+LADOGA_TRUSTED_PROXY      the proxy's address whose X-Forwarded-Proto/-For/-Host `ladoga serve`
+                          believes (default 127.0.0.1; * for any), with LADOGA_SECURE_PROXY=1
 LADOGA_REGISTRY_URL       base URL of a DaData-compatible state-registry API (P11)
 LADOGA_REGISTRY_TOKEN     its API key; registry auto-fill is off while it is empty
 """
@@ -136,12 +138,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ladoga.core.middleware.ContentSecurityPolicyMiddleware",
+    "ladoga.core.middleware.DatabaseAvailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ladoga.accounts.middleware.UserLanguageMiddleware",
+    "ladoga.accounts.middleware.IdempotencyMiddleware",
     "ladoga.portal.middleware.PortalBoundaryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -186,8 +190,10 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# Login throttling: this many failures for one user name (or one address) lock it for a while.
+# Login throttling: this many failures for one user name lock the name for a while; this many
+# failures for existing names from one address lock the address.
 LOGIN_FAILURE_LIMIT = 5
+LOGIN_FAILURE_ADDRESS_LIMIT = 20
 LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
 
 LANGUAGE_CODE = "ru"
@@ -219,7 +225,9 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-if env_bool("LADOGA_SECURE_PROXY"):
+SECURE_PROXY = env_bool("LADOGA_SECURE_PROXY")
+TRUSTED_PROXY = env("LADOGA_TRUSTED_PROXY", "127.0.0.1")
+if SECURE_PROXY:
     # Behind a TLS-terminating proxy: trust its scheme header, send cookies only over TLS, HSTS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True

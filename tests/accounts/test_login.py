@@ -56,7 +56,7 @@ def test_repeated_failures_lock_the_name_even_with_the_right_password(actors, se
 
     response = client.post("/login/", {"username": "owner", "password": PASSWORD})
 
-    assert response.status_code == 400
+    assert response.status_code == 429
     assert "Too many failed sign-in attempts" in response.content.decode()
     assert client.get("/").status_code == 302
 

@@ -41,7 +41,7 @@ def test_obtain_token_with_password(api_as, actors):
 def test_obtain_token_with_wrong_password_is_refused_and_creates_nothing(api_as, actors):
     response = api_as(None).post("/api/v1/auth/token", {"username": "owner", "password": "wrong"})
 
-    assert response.status_code == 422
+    assert response.status_code == 401
     assert response.json()["errors"][0]["code"] == "credentials_invalid"
     assert not ApiToken.objects.filter(user=actors["owner"]).exists()
 
@@ -56,7 +56,7 @@ def test_token_endpoint_is_throttled_after_repeated_failures(api_as, actors, set
         {"username": "owner", "password": "correct horse battery staple"},
     )
 
-    assert response.status_code == 422
+    assert response.status_code == 429
     assert response.json()["errors"][0]["code"] == "login_throttled"
     assert not ApiToken.objects.filter(user=actors["owner"]).exists()
 

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ladoga.accounts import access
 from ladoga.accounts.roles import Role
-from ladoga.accounts.services import user_create, user_portal_partner_bind
+from ladoga.accounts.services import user_create
 from ladoga.claims.models import Claim
 from ladoga.claims.services import claim_comment_add, claim_transition
 from ladoga.core.errors import ValidationFailed
@@ -38,8 +38,7 @@ def nothing_written(before, files_root):
 
 
 def test_binding_through_accounts_as_the_cli_does(partner):
-    user = user_create(username="client", role=Role.PORTAL)
-    user_portal_partner_bind(user=user, partner_id=partner.pk)
+    user = user_create(username="client", role=Role.PORTAL, partner_id=partner.pk)
     assert PortalAccount.objects.get(user=user).partner == partner
     assert access.portal_partner_of(user) == partner.pk
 

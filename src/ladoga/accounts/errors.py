@@ -16,3 +16,6 @@ class AccountsCode(StrEnum):
     LOGIN_THROTTLED = "login_throttled"
     CREDENTIALS_INVALID = "credentials_invalid"
     PORTAL_PARTNER_REQUIRED = "portal_partner_required"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    IDEMPOTENCY_KEY_BUSY = "idempotency_key_busy"
+    IDEMPOTENCY_KEY_INVALID = "idempotency_key_invalid"

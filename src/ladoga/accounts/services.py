@@ -12,16 +12,23 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ladoga.core.errors import Conflict, DomainError, ValidationFailed, Violation
+from ladoga.core.errors import (
+    Conflict,
+    DomainError,
+    NotAuthenticated,
+    Throttled,
+    ValidationFailed,
+    Violation,
+)
 from ladoga.core.versioning import version_check
 
 from . import access
 from .errors import AccountsCode
-from .models import ApiToken, Department, LoginFailure, User
+from .models import ApiToken, Department, IdempotentRequest, LoginFailure, User
 from .roles import ROLE_PERMISSIONS, Role, group_name
 
 TOKEN_PREFIX = "ldg_"
@@ -89,9 +96,11 @@ def user_create(
     last_name: str = "",
     department: Department | None = None,
     language: str = "ru",
+    partner_id: int | None = None,
     by: User | None = None,
 ) -> User:
-    """Create a user with a role (its group and access scope). No password: cannot sign in."""
+    """Create a user with a role (its group and access scope). No password: cannot sign in.
+    A portal user acts for one partner, so it is created bound to `partner_id` or not at all."""
     violations: list[Violation] = []
     username = (username or "").strip()
     try:
@@ -120,6 +129,14 @@ def user_create(
     if language not in dict(settings.LANGUAGES):
         violations.append(
             Violation(AccountsCode.LANGUAGE_UNKNOWN, _("Unknown language."), "language")
+        )
+    if role == Role.PORTAL and partner_id is None:
+        violations.append(
+            Violation(
+                AccountsCode.PORTAL_PARTNER_REQUIRED,
+                _("A portal user needs the partner it acts for."),
+                "partner",
+            )
         )
     if violations:
         raise ValidationFailed(violations)
@@ -153,6 +170,8 @@ def user_create(
         user.set_unusable_password()
     user.save()
     user.groups.set([Group.objects.get_or_create(name=group_name(role))[0]])
+    if partner_id is not None:
+        user_portal_partner_bind(user=user, partner_id=partner_id)
     return user
 
 
@@ -239,36 +258,62 @@ def token_use(*, token: str) -> User | None:
     return record.user
 
 
-def _recent_failures(**lookup) -> int:
+def _retry_after(rows) -> int:
+    """Seconds until the oldest of the counted attempts leaves the window."""
+    oldest = rows.order_by("at").values_list("at", flat=True).first()
+    window = datetime.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    if oldest is None:
+        return 1
+    return max(1, int((oldest + window - timezone.now()).total_seconds()) + 1)
+
+
+def login_throttle_take(*, username: str, address: str | None) -> LoginFailure:
+    """Count this sign-in attempt before its password is checked, or refuse it.
+
+    The attempt is written first and then counted together with the earlier ones, so of many
+    parallel attempts at most the limit get through. A name is locked after
+    LOGIN_FAILURE_LIMIT recent failures; an address after LOGIN_FAILURE_ADDRESS_LIMIT failures
+    for existing names (made-up names lock only themselves). Refused attempts are not kept.
+    """
+    name = username.strip().lower()[:150]
+    known = User.objects.filter(username__iexact=name).exists()
+    attempt = LoginFailure.objects.create(username=name, address=address, known=known)
     since = timezone.now() - datetime.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    return LoginFailure.objects.filter(at__gte=since, **lookup).count()
-
-
-def login_throttle_check(*, username: str, address: str | None) -> None:
-    """Refuse a sign-in after too many recent failures for this name or this address."""
-    limit = settings.LOGIN_FAILURE_LIMIT
-    if _recent_failures(username__iexact=username) >= limit or (
-        address and _recent_failures(address=address) >= limit * 4
-    ):
-        minutes = settings.LOGIN_FAILURE_WINDOW_SECONDS // 60
-        raise DomainError.single(
-            AccountsCode.LOGIN_THROTTLED,
-            _("Too many failed sign-in attempts. Try again in %(minutes)d minutes.")
-            % {"minutes": minutes},
+    recent = LoginFailure.objects.filter(at__gte=since)
+    by_name = recent.filter(username=name)
+    by_address = recent.filter(address=address, known=True) if address and known else None
+    locked = None
+    if by_name.count() > settings.LOGIN_FAILURE_LIMIT:
+        locked = by_name
+    elif by_address is not None and by_address.count() > settings.LOGIN_FAILURE_ADDRESS_LIMIT:
+        locked = by_address
+    if locked is not None:
+        attempt.delete()
+        seconds = _retry_after(locked.exclude(pk=attempt.pk))
+        raise Throttled(
+            [
+                Violation(
+                    AccountsCode.LOGIN_THROTTLED,
+                    _("Too many failed sign-in attempts. Try again in %(minutes)d minutes.")
+                    % {"minutes": max(1, (seconds + 59) // 60)},
+                )
+            ],
+            retry_after=seconds,
         )
+    return attempt
 
 
 def login_attempt(*, request, username: str, password: str) -> User:
-    """Check a name and password, with throttling; records failures, forgets them on success."""
+    """Check a name and password, with throttling (S2): the attempt is counted before the
+    password is checked and kept as a failure; a success forgets the name's failures."""
     address = request.META.get("REMOTE_ADDR") if request is not None else None
-    login_throttle_check(username=username, address=address)
+    attempt = login_throttle_take(username=username, address=address)
     user = authenticate(request, username=username, password=password)
     if user is None:
-        LoginFailure.objects.create(username=username[:150], address=address)
-        raise ValidationFailed.single(
+        raise NotAuthenticated.single(
             AccountsCode.CREDENTIALS_INVALID, _("The user name or password is wrong.")
         )
-    LoginFailure.objects.filter(username__iexact=username).delete()
+    LoginFailure.objects.filter(username=attempt.username).delete()
     return user
 
 
@@ -297,4 +342,56 @@ def login_failures_prune() -> int:
     anyone. Idempotent; returns how many were removed."""
     since = timezone.now() - datetime.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
     removed, _by_model = LoginFailure.objects.filter(at__lt=since).delete()
+    return removed
+
+
+IDEMPOTENCY_KEPT = datetime.timedelta(hours=24)
+# Only these headers of a stored answer are replayed; the rest are recomputed per response.
+IDEMPOTENCY_HEADERS = ("Content-Type", "Location", "ETag", "Content-Language")
+
+
+def idempotency_fingerprint(*, method: str, path: str, body: bytes) -> str:
+    return hashlib.sha256(b"\n".join([method.encode(), path.encode(), body])).hexdigest()
+
+
+def idempotency_claim(
+    *, user: User, key: str, fingerprint: str
+) -> tuple[IdempotentRequest | None, bool]:
+    """Take `key` for this user's request, or find who has it.
+
+    Returns (record, True) when this request is the first with the key: the row is committed
+    at once, so a parallel request with the key cannot take it too (the unique constraint).
+    Returns (record, False) for an earlier request: its stored answer, or status None while it
+    still runs; (None, False) when the earlier request gave up the key a moment ago.
+    """
+    IdempotentRequest.objects.filter(
+        user=user, key=key, created_at__lt=timezone.now() - IDEMPOTENCY_KEPT
+    ).delete()
+    try:
+        with transaction.atomic():
+            record = IdempotentRequest.objects.create(user=user, key=key, fingerprint=fingerprint)
+        return record, True
+    except IntegrityError:
+        return IdempotentRequest.objects.filter(user=user, key=key).first(), False
+
+
+def idempotency_store(*, record: IdempotentRequest, status: int, headers, body: bytes) -> None:
+    """Keep the answer the first request got, to replay it for retries."""
+    IdempotentRequest.objects.filter(pk=record.pk).update(
+        status=status,
+        headers={name: headers[name] for name in IDEMPOTENCY_HEADERS if name in headers},
+        body=body,
+    )
+
+
+def idempotency_release(*, record: IdempotentRequest) -> None:
+    """Give the key back (the request failed on the server's side): a retry runs it anew."""
+    IdempotentRequest.objects.filter(pk=record.pk).delete()
+
+
+def idempotent_requests_prune() -> int:
+    """Forget stored answers older than 24 h; their keys may be used again. Idempotent."""
+    removed, _by_model = IdempotentRequest.objects.filter(
+        created_at__lt=timezone.now() - IDEMPOTENCY_KEPT
+    ).delete()
     return removed

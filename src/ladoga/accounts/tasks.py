@@ -15,3 +15,9 @@ from . import services
 def login_failures_prune_daily() -> int:
     """Every night (03:17 UTC) drop failed sign-ins older than the throttling window."""
     return services.login_failures_prune()
+
+
+@db_periodic_task(crontab(minute="41"))
+def idempotent_requests_prune_hourly() -> int:
+    """Every hour drop the answers kept for Idempotency-Key retries once they are 24 h old."""
+    return services.idempotent_requests_prune()

@@ -26,6 +26,7 @@ def login_view(request):
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
     form = LoginForm(request.POST or None)
+    retry_after = None
     if request.method == "POST" and form.is_valid():
         try:
             user = services.login_attempt(
@@ -35,15 +36,19 @@ def login_view(request):
             )
         except DomainError as error:
             form_errors_from(form, error)
+            retry_after = getattr(error, "retry_after", None)
         else:
             login(request, user)
             return HttpResponseRedirect(_safe_next(request, "/"))
-    return render(
+    response = render(
         request,
         "accounts/login.html",
         {"form": form, "next": _safe_next(request, "")},
-        status=400 if form.errors else 200,
+        status=429 if retry_after else 400 if form.errors else 200,
     )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @require_POST

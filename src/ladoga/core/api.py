@@ -10,7 +10,7 @@ import logging
 from decimal import InvalidOperation
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.db import DataError, IntegrityError
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from .errors import DomainError, PreconditionRequired, StaleVersion, Violation
-from .middleware import problem_body
+from .middleware import database_unavailable_response, problem_body
 
 logger = logging.getLogger("ladoga.api")
 PROBLEM_JSON = "application/problem+json"
@@ -55,7 +55,7 @@ def _location(loc) -> str:
 def install_problem_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request, exc: DomainError):
-        return problem(
+        response = problem(
             api,
             request,
             exc.status,
@@ -63,6 +63,9 @@ def install_problem_handlers(api: NinjaAPI) -> None:
             exc.detail,
             [v.as_dict() for v in exc.violations],
         )
+        if getattr(exc, "retry_after", None):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):
@@ -138,6 +141,14 @@ def install_problem_handlers(api: NinjaAPI) -> None:
         # requests): the database refused the write, nothing was saved.
         logger.warning("Integrity error on %s %s: %s", request.method, request.path, exc)
         return problem(api, request, 409, _("The request conflicts with the current state"))
+
+    @api.exception_handler(OperationalError)
+    def database_unavailable(request, exc):
+        # A lock timeout or a lost connection: the client may simply retry (S6).
+        logger.warning("Database error on %s %s: %s", request.method, request.path, exc)
+        return database_unavailable_response(request)
+
+    api.add_exception_handler(InterfaceError, database_unavailable)
 
     @api.exception_handler(Exception)
     def server_error(request, exc):

@@ -85,3 +85,19 @@ class FileRejected(DomainError):
 class FileTooLarge(FileRejected):
     status = 413
     title = _("The file is too large")
+
+
+class NotAuthenticated(DomainError):
+    """The credentials given do not identify anybody (a wrong name or password)."""
+
+    status = 401
+    title = _("Authentication required")
+
+
+@dataclass
+class Throttled(DomainError):
+    """Too many attempts: the client may try again after `retry_after` seconds."""
+
+    retry_after: int = 60
+    status: ClassVar[int] = 429
+    title: ClassVar = _("Too many requests")

@@ -1,6 +1,7 @@
 """Middleware of the shared kernel: security headers and problem documents for the API."""
 
 import json
+import logging
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -21,6 +22,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+logger = logging.getLogger("ladoga.database")
 API_PREFIX = "/api/"
 PROBLEM_TITLES = {
     400: "Bad request",
@@ -88,3 +90,60 @@ class ContentSecurityPolicyMiddleware:
                 response["Allow"] = allow
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
+
+
+DATABASE_RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable_response(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: a problem document for the API, a plain page for people."""
+    detail = _("The database is not reachable. Try again in a minute.")
+    if request.path.startswith(API_PREFIX):
+        response = problem_http_response(503, "Service unavailable", detail)
+    else:
+        title = _("Ladoga is unavailable")
+        response = HttpResponse(
+            f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title></head>"
+            f"<body><h1>{title}</h1><p>{detail}</p></body></html>",
+            status=503,
+            content_type="text/html; charset=utf-8",
+        )
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    return response
+
+
+class DatabaseAvailableMiddleware:
+    """While the database cannot be reached, answer 503 with Retry-After instead of 500 (S6).
+
+    The connection is opened before the request goes further (cheap when it is already open),
+    so a refused connection is told apart from a bug; a connection lost inside a view is
+    caught in `process_exception`.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.db import InterfaceError, OperationalError, connection
+
+        try:
+            connection.ensure_connection()
+        except (OperationalError, InterfaceError):
+            logger.warning("Database unreachable on %s %s", request.method, request.path)
+            return database_unavailable_response(request)
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        from django.db import InterfaceError, OperationalError, connection
+
+        if isinstance(exception, OperationalError | InterfaceError) and not _usable(connection):
+            return database_unavailable_response(request)
+        return None
+
+
+def _usable(connection) -> bool:
+    try:
+        return connection.connection is not None and connection.is_usable()
+    except Exception:  # any failure means the connection is gone
+        return False

@@ -7,7 +7,7 @@ from ladoga.accounts.roles import Role
 from ladoga.accounts.services import user_create
 from ladoga.partners.models import Partner
 
-from .services import portal_account_bind, portal_claim_file
+from .services import portal_claim_file
 
 DEMO_PORTAL_USER = "client"
 
@@ -29,8 +29,8 @@ def demo_portal(ctx) -> None:
         first_name="Клиент",
         last_name=partner.name[:100],
         language="ru",
+        partner_id=partner.pk,
     )
-    portal_account_bind(user=user, partner_id=partner.pk)
     essences = [
         "Во вчерашней поставке не хватает двух поддонов кирпича.",
         "Прошу вернуть деньги за повреждённый при доставке перфоратор.",
