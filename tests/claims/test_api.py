@@ -219,7 +219,9 @@ def test_if_match_star_changes_a_claim_whatever_its_version(api_as, claim):
     client = api_as("owner")
     client.patch(f"/api/v1/claims/{claim.pk}", {"essence": "x"}, headers={"If-Match": '"1"'})
 
-    response = client.patch(f"/api/v1/claims/{claim.pk}", {"essence": "y"}, headers={"If-Match": "*"})
+    response = client.patch(
+        f"/api/v1/claims/{claim.pk}", {"essence": "y"}, headers={"If-Match": "*"}
+    )
 
     assert response.status_code == 200
     claim.refresh_from_db()
