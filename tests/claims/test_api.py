@@ -215,6 +215,19 @@ def test_patch_needs_if_match_and_refuses_a_stale_one(api_as, claim):
     assert claim.essence == "The goods came broken"
 
 
+def test_if_match_star_changes_a_claim_whatever_its_version(api_as, claim):
+    client = api_as("owner")
+    client.patch(f"/api/v1/claims/{claim.pk}", {"essence": "x"}, headers={"If-Match": '"1"'})
+
+    response = client.patch(
+        f"/api/v1/claims/{claim.pk}", {"essence": "y"}, headers={"If-Match": "*"}
+    )
+
+    assert response.status_code == 200
+    claim.refresh_from_db()
+    assert claim.essence == "y"
+
+
 def test_transition_errors(api_as, claim, owner):
     client = api_as("owner")
     jump = client.post(f"/api/v1/claims/{claim.pk}/transition", {"status": "closed"})

@@ -170,3 +170,16 @@ def test_session_writes_need_csrf(actors):
     )
 
     assert response.status_code in {401, 403}
+
+
+def test_if_match_star_means_any_version(api_as, actors):
+    """RFC 9110: `If-Match: *` matches any current representation, so it is never 412."""
+    client = api_as("owner")
+    etag = client.get("/api/v1/me")["ETag"]
+    client.patch("/api/v1/me", {"last_name": "First"}, headers={"If-Match": etag})
+
+    response = client.patch("/api/v1/me", {"last_name": "Second"}, headers={"If-Match": "*"})
+
+    assert response.status_code == 200
+    actors["owner"].refresh_from_db()
+    assert actors["owner"].last_name == "Second"

@@ -88,6 +88,18 @@ def test_patch_permissions(api_as, deal, actor, status):
     assert response.status_code == status
 
 
+def test_if_match_star_changes_a_deal_whatever_its_version(api_as, deal):
+    client = api_as("owner")
+    path = f"/api/v1/deals/{deal.pk}"
+    client.patch(path, {"name": "First"}, headers={"If-Match": f'"{deal.version}"'})
+
+    response = client.patch(path, {"name": "Second"}, headers={"If-Match": "*"})
+
+    assert response.status_code == 200
+    deal.refresh_from_db()
+    assert deal.name == "Second"
+
+
 @pytest.mark.parametrize("actor, status", ACT)
 def test_lose_permissions(api_as, deal, reasons, actor, status):
     response = api_as(actor).post(f"/api/v1/deals/{deal.pk}/lose", {"reason": reasons[0].pk})

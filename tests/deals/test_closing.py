@@ -197,3 +197,38 @@ def test_amounts_are_decimal_money(deal_factory):
     deal.refresh_from_db()
     assert deal.amount == Decimal("1234.50")
     assert deal.currency == "EUR"
+
+
+def test_an_order_of_another_client_stored_on_the_deal_does_not_win_it(
+    at_order, owner, agreement, product
+):
+    """Issue 17 #4, defence in depth: a posted order of another client that carries this
+    deal's id (stored before the link was checked) meets no guard and is not among the
+    deal's documents."""
+    from ladoga.deals import queries
+    from ladoga.partners.models import Counterparty
+    from ladoga.partners.services import partner_create
+    from ladoga.sales import services as sales
+    from ladoga.sales.models import CustomerOrder
+    from ladoga.sales.services import LineIn
+
+    other = partner_create(name="Beton-Service", manager=owner)
+    theirs = Counterparty.objects.create(partner=other, short_name="IP Sidorov", kind="person")
+    order = sales.order_create(
+        partner=other,
+        counterparty=theirs,
+        agreement=agreement,
+        lines=[LineIn(product=product, quantity=Decimal("2"))],
+    )
+    sales.order_post(order=order)
+    CustomerOrder.objects.filter(pk=order.pk).update(deal_id=at_order.pk)
+    before = counts()
+
+    with pytest.raises(DealStageBlocked) as error:
+        services.deal_win(deal=at_order, by=owner)
+
+    assert error.value.codes == ["deal_order_not_posted"]
+    assert counts() == before
+    kinds = [row.type for row in queries.documents_of(at_order, user=owner)]
+    assert "order" not in kinds
+    assert CustomerOrder.objects.filter(deal_id=at_order.pk).count() == 1

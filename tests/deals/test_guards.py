@@ -10,6 +10,7 @@ from ladoga.deals.workdays import add_working_days
 EVERYTHING = DealFacts(
     agreement_set=True,
     agreement_active=True,
+    agreement_applies=True,
     proposals=1,
     posted_orders=1,
     contacts=2,
@@ -43,7 +44,12 @@ def test_nothing_known_breaks_every_guard_and_all_are_listed_in_order():
 def test_client_classified_needs_an_agreement_that_is_active():
     assert not guards.client_classified(DealFacts(agreement_set=False, agreement_active=False))
     assert not guards.client_classified(DealFacts(agreement_set=True, agreement_active=False))
-    assert guards.client_classified(DealFacts(agreement_set=True, agreement_active=True))
+    assert not guards.client_classified(
+        DealFacts(agreement_set=True, agreement_active=True, agreement_applies=False)
+    )
+    assert guards.client_classified(
+        DealFacts(agreement_set=True, agreement_active=True, agreement_applies=True)
+    )
 
 
 def test_amount_and_date_both_required_and_the_amount_positive():
@@ -59,6 +65,7 @@ def test_unknown_codes_are_ignored_and_needed_facts_follow_the_codes():
     assert guards.needed_facts([guards.AGREEMENT_MISSING, guards.TASKS_OPEN]) == {
         "agreement_set",
         "agreement_active",
+        "agreement_applies",
         "open_required_tasks",
     }
 

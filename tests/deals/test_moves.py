@@ -48,6 +48,30 @@ def test_strict_deal_cannot_enter_proposal_without_agreement(deal, advance, owne
     assert counts() == before
 
 
+def test_a_typical_agreement_of_a_segment_the_client_is_not_in_does_not_classify_it(
+    deal, advance, owner, agreement
+):
+    """Issue 17 #5: the agreement must apply to the deal's client (sales rules)."""
+    from ladoga.partners.services import segment_create
+
+    deal = advance(deal, "client_classified")
+    wholesale = segment_create(name="Wholesale")
+    agreement.segments.add(wholesale)
+    before = counts()
+
+    with pytest.raises(DealStageBlocked) as error:
+        services.deal_move(deal=deal, stage=stage(deal.kind, "proposal"), by=owner)
+
+    assert error.value.codes == ["deal_agreement_missing"]
+    deal.refresh_from_db()
+    assert deal.stage.code == "client_classified"
+    assert counts() == before
+
+    deal.partner.segments.add(wholesale)
+    moved = services.deal_move(deal=deal, stage=stage(deal.kind, "proposal"), by=owner)
+    assert moved.stage.code == "proposal"
+
+
 def test_a_refused_move_lists_every_unmet_guard(deal, advance, owner, draft_agreement):
     deal = advance(deal, "client_classified")
     deal = services.deal_update(

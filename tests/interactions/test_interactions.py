@@ -289,3 +289,46 @@ def test_create_is_one_transaction(make, monkeypatch):
     with pytest.raises(RuntimeError):
         make(participants=[{"name": "A"}])
     assert counts() == before
+
+
+def test_a_deal_subject_of_another_partner_than_the_participants_is_refused(
+    make, contact, owner, interaction
+):
+    """Issue 17 #4: an interaction with the client's contact person cannot be about
+    another client's deal (it would land on that client's timeline)."""
+    from ladoga.deals.models import DealKind
+    from ladoga.deals.services import deal_create
+    from ladoga.partners.services import partner_create
+
+    other = partner_create(name="Beton-Service", manager=owner)
+    foreign = deal_create(
+        name="Concrete", partner=other, kind=DealKind.objects.get(process_type="strict"), by=owner
+    )
+    with_contact = make(participants=[{"name": "Анна", "contact_id": contact.pk}])
+    before = counts()
+
+    with pytest.raises(ValidationFailed) as error:
+        make(
+            subject_type="deals.deal",
+            subject_id=foreign.pk,
+            participants=[{"name": "Анна", "contact_id": contact.pk}],
+        )
+    with pytest.raises(ValidationFailed) as changed:
+        interaction_update(
+            interaction=with_contact,
+            expected_version=None,
+            by=owner,
+            subject_type="deals.deal",
+            subject_id=foreign.pk,
+        )
+
+    for refused in (error, changed):
+        [violation] = refused.value.violations
+        assert violation.code == "interaction_subject_of_another_partner"
+        assert violation.field == "subject.id"
+        assert str(violation.message) == (
+            "The subject concerns Beton-Service, not the partner of the participants."
+        )
+    assert counts() == before
+    with_contact.refresh_from_db()
+    assert (with_contact.subject_type, with_contact.version) == ("", 1)

@@ -270,6 +270,17 @@ def test_a_partner_answers_with_its_etag_and_a_stale_patch_is_refused(api_as, wo
     assert client.get(path).json()["name"] == "Ромашка+"
 
 
+def test_if_match_star_changes_a_partner_whatever_its_version(api_as, world):
+    client = api_as("owner")
+    path = f"/api/v1/partners/{world['partner']}"
+    assert client.patch(path, {"name": "Ромашка+"}, headers={"If-Match": '"1"'}).status_code == 200
+
+    response = client.patch(path, {"name": "Ромашка!"}, headers={"If-Match": "*"})
+
+    assert response.status_code == 200
+    assert client.get(path).json()["name"] == "Ромашка!"
+
+
 def test_the_other_end_reads_the_relation_inversely(api_as, world):
     response = api_as("owner").get(f"/api/v1/relations?partner={world['other']}")
 

@@ -178,3 +178,20 @@ def test_a_typo_finds_its_partner_among_many_with_the_same_ending(partner_of):
         found = duplicates_find(name="ООО «Руубинмед»")
 
     assert [c.partner for c in found] == [rubinmed]
+
+
+def test_more_evidence_ranks_first_even_past_the_score_cap(partner_of, owner):
+    """Issue 17 #14: INN and name (shown 100) outranks INN alone (also 100), although the
+    INN-only partner comes first by name."""
+    by_inn_and_name = partner_of(name="Ярило")
+    by_inn_only = partner_of(name="Аист")
+    for partner, kpp in ((by_inn_and_name, "770101001"), (by_inn_only, "770201001")):
+        services.counterparty_create(
+            partner=partner, short_name=partner.name, inn=inn10(5), kpp=kpp, by=owner
+        )
+
+    found = duplicates_find(name="Ярило", inn=inn10(5))
+
+    assert [c.partner for c in found] == [by_inn_and_name, by_inn_only]
+    assert found[0].codes == ["inn", "name"] and found[1].codes == ["inn"]
+    assert found[0].score == found[1].score == 100

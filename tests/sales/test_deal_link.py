@@ -111,11 +111,94 @@ def test_an_unknown_or_hidden_deal_is_refused_and_nothing_written(
     assert make_proposal(partner, agreement, products, owner, None).number.endswith("-000001")
 
 
-def test_the_system_may_name_any_existing_deal(hidden_deal, partner, agreement, products):
-    made = make_proposal(partner, agreement, products, None, hidden_deal.pk)
+def test_the_system_may_name_any_existing_deal(hidden_deal, other_partner, agreement, products):
+    made = make_proposal(other_partner, agreement, products, None, hidden_deal.pk)
     assert made.deal_id == hidden_deal.pk
     with pytest.raises(ValidationFailed):
-        make_proposal(partner, agreement, products, None, MISSING)
+        make_proposal(other_partner, agreement, products, None, MISSING)
+
+
+# ---- issue 17 #4: a document links only to a deal of its own client ---------------------
+
+
+@pytest.fixture
+def foreign_deal(owner):
+    """A deal the owner sees, with another client of the owner's."""
+    return deal_for(partner_create(name="Beton-Service", manager=owner), owner)
+
+
+def test_a_deal_of_another_client_is_refused_on_every_document_and_nothing_written(
+    foreign_deal, partner, counterparty, agreement, products, owner, supplier
+):
+    order = make_order(partner, counterparty, agreement, products, owner, None)
+    services.order_post(order=order)
+    before = (Proposal.objects.count(), CustomerOrder.objects.count())
+    for make, code in (
+        (
+            lambda: make_proposal(partner, agreement, products, owner, foreign_deal.pk),
+            "proposal_deal_of_another_partner",
+        ),
+        (
+            lambda: make_order(partner, counterparty, agreement, products, owner, foreign_deal.pk),
+            "order_deal_of_another_partner",
+        ),
+        (
+            lambda: services.supplier_order_from_order(
+                order=order, supplier=supplier, deal_id=foreign_deal.pk, by=owner
+            ),
+            "supplier_order_deal_of_another_partner",
+        ),
+    ):
+        with pytest.raises(ValidationFailed) as error:
+            make()
+        assert refused(error) == (
+            code,
+            "deal_id",
+            f"Deal {foreign_deal.pk} is a deal with another client.",
+        )
+    assert (Proposal.objects.count(), CustomerOrder.objects.count()) == before
+    assert not SupplierOrder.objects.exists()
+
+
+def test_moving_a_document_to_a_deal_of_another_client_is_refused(
+    deal, foreign_deal, partner, counterparty, agreement, products, owner
+):
+    proposal = make_proposal(partner, agreement, products, owner, deal.pk)
+    order = make_order(partner, counterparty, agreement, products, owner, deal.pk)
+    for update, document, model, code in (
+        (services.proposal_update, {"proposal": proposal}, Proposal, "proposal"),
+        (services.order_update, {"order": order}, CustomerOrder, "order"),
+    ):
+        with pytest.raises(ValidationFailed) as error:
+            update(**document, expected_version=None, by=owner, deal_id=foreign_deal.pk)
+        assert refused(error)[:2] == (f"{code}_deal_of_another_partner", "deal_id")
+        stored = model.objects.get()
+        assert (stored.deal_id, stored.version) == (deal.pk, 1)
+
+
+def test_api_refuses_another_clients_deal_with_201_never(
+    api_as, foreign_deal, partner, counterparty, agreement, products
+):
+    line = {"product_id": products["P-1"].pk, "quantity": "1"}
+    client = api_as("owner")
+    for path, body, code in (
+        (
+            "/api/v1/proposals",
+            {"partner_id": partner.pk, "lines": [line]},
+            "proposal_deal_of_another_partner",
+        ),
+        (
+            "/api/v1/orders",
+            {"partner_id": partner.pk, "counterparty_id": counterparty.pk, "lines": [line]},
+            "order_deal_of_another_partner",
+        ),
+    ):
+        response = client.post(path, {**body, "deal_id": foreign_deal.pk})
+        assert response.status_code == 422, (path, response.content)
+        assert [e["code"] for e in response.json()["errors"]] == [code]
+    assert not Proposal.objects.exists()
+    assert not CustomerOrder.objects.exists()
+    assert client.get(f"/api/v1/deals/{foreign_deal.pk}/documents").json() == []
 
 
 def test_changing_the_deal_is_checked(

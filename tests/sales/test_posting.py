@@ -334,3 +334,26 @@ def test_posting_reads_a_bounded_number_of_queries(
 
     assert counts[0] == counts[1]
     assert counts[1] <= 20
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_order_changed_while_waiting_to_be_posted_keeps_its_agreement(
+    order, agreement, partner, owner
+):
+    """Issue 17 S1: posting waits for the order's row lock while another transaction moves
+    the order to the partner's individual agreement; the posting then reads that agreement
+    instead of finding it empty ("no agreement")."""
+    from tests.locking import while_row_changed
+
+    own = make_active(services.agreement_individual_create(typical=agreement, partner=partner))
+    posted, error = while_row_changed(
+        CustomerOrder.objects.filter(pk=order.pk),
+        {"agreement": own},
+        lambda: services.order_post(order=CustomerOrder.objects.get(pk=order.pk), by=owner),
+    )
+
+    assert error is None, error
+    assert posted.status == OrderStatus.POSTED
+    assert posted.agreement == own
+    assert CustomerOrder.objects.get(pk=order.pk).status == OrderStatus.POSTED

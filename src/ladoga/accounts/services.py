@@ -176,7 +176,7 @@ def user_create(
 
 
 @transaction.atomic
-def user_profile_update(*, user: User, expected_version: int, **changes) -> User:
+def user_profile_update(*, user: User, expected_version: int | None, **changes) -> User:
     """Change a user's own name, e-mail, language or time zone (X5: on the version read)."""
     user = User.objects.select_for_update().get(pk=user.pk)
     version_check(record=user, expected=expected_version)

@@ -165,14 +165,17 @@ def with_etag(response: HttpResponse, record) -> HttpResponse:
     return response
 
 
-def expected_version(request: HttpRequest) -> int:
-    """The version named by the request's If-Match header (428 when missing)."""
+def expected_version(request: HttpRequest) -> int | None:
+    """The version named by the request's If-Match header (428 when missing); None for
+    `If-Match: *`, which RFC 9110 defines as "any current version", so nothing is stale."""
     header = request.headers.get("If-Match", "").strip()
     if not header:
         raise PreconditionRequired.single(
             "if_match_required",
             _("Send the record's ETag in an If-Match header to change it."),
         )
+    if header == "*":
+        return None
     value = header.removeprefix("W/").strip('"')
     if not value.isdigit():
         raise StaleVersion.single(

@@ -5,9 +5,10 @@ from django.utils.translation import gettext as _
 from .errors import StaleVersion
 
 
-def version_check(*, record, expected: int) -> None:
-    """Refuse a change based on an older version of `record` (X5)."""
-    if record.version != expected:
+def version_check(*, record, expected: int | None) -> None:
+    """Refuse a change based on an older version of `record` (X5); None (`If-Match: *`)
+    accepts any version."""
+    if expected is not None and record.version != expected:
         raise StaleVersion.single(
             "version_stale",
             _(

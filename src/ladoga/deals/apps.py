@@ -86,14 +86,15 @@ class DealsConfig(AppConfig):
         post_migrate.connect(lambda **kwargs: roles_sync(), sender=self, weak=False)
 
 
-def _deal_resolve(deal_id: int, user) -> bool:
-    """Whether deal `deal_id` exists and `user` may see it (`None`: the system)."""
+def _deal_resolve(deal_id: int, user) -> int | None:
+    """The partner of deal `deal_id` if it exists and `user` may see it (`None`: the
+    system); None otherwise."""
     from ladoga.accounts.access import visible
 
     from .models import Deal
 
     deals = Deal.objects.all() if user is None else visible(Deal.objects.all(), user)
-    return deals.filter(pk=deal_id).exists()
+    return deals.filter(pk=deal_id).values_list("partner_id", flat=True).first()
 
 
 def _staff_sees_catalogue(user):

@@ -8,6 +8,7 @@ from django.db.models import Q
 from ladoga.interactions.models import Task, TaskStatus
 from ladoga.partners.models.contact import DecisionRole
 from ladoga.sales.models import Agreement, CustomerOrder, OrderStatus, Proposal
+from ladoga.sales.queries import agreement_applies_to
 
 from .guards import DealFacts
 from .models import Deal, DealParty, PartyRole
@@ -15,9 +16,10 @@ from .models import Deal, DealParty, PartyRole
 
 def facts_of(deal: Deal, needs: set[str]) -> DealFacts:
     """The facts about `deal` named in `needs` (field names of DealFacts). Documents count
-    whoever made them: a guard asks about the deal, not about what the mover may see."""
+    whoever made them (a guard asks about the deal, not about what the mover may see), but
+    only those of the deal's own client."""
     values: dict = {}
-    if needs & {"agreement_set", "agreement_active"}:
+    if needs & {"agreement_set", "agreement_active", "agreement_applies"}:
         values["agreement_set"] = deal.agreement_id is not None
         today = datetime.date.today()
         values["agreement_active"] = (
@@ -28,11 +30,18 @@ def facts_of(deal: Deal, needs: set[str]) -> DealFacts:
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
             .exists()
         )
+        values["agreement_applies"] = deal.agreement_id is not None and agreement_applies_to(
+            agreement_id=deal.agreement_id, partner_id=deal.partner_id
+        )
+    # Only documents of the deal's own client count: one of another client's stored with
+    # this deal_id (before the link was checked) never meets a guard.
     if "proposals" in needs:
-        values["proposals"] = Proposal.objects.filter(deal_id=deal.pk).count()
+        values["proposals"] = Proposal.objects.filter(
+            deal_id=deal.pk, partner_id=deal.partner_id
+        ).count()
     if "posted_orders" in needs:
         values["posted_orders"] = CustomerOrder.objects.filter(
-            deal_id=deal.pk, status=OrderStatus.POSTED
+            deal_id=deal.pk, partner_id=deal.partner_id, status=OrderStatus.POSTED
         ).count()
     if "contacts" in needs:
         values["contacts"] = deal.contacts.count()

@@ -26,6 +26,7 @@ class DealFacts:
 
     agreement_set: bool | None = None
     agreement_active: bool | None = None
+    agreement_applies: bool | None = None
     proposals: int | None = None
     posted_orders: int | None = None
     contacts: int | None = None
@@ -99,8 +100,10 @@ TASKS_OPEN = "deal_tasks_open"
 
 
 def client_classified(facts: DealFacts) -> bool:
-    """The client is classified: an agreement is set on the deal and it is active."""
-    return bool(facts.agreement_set and facts.agreement_active)
+    """The client is classified: an agreement is set on the deal, it is active and it
+    applies to the deal's client (a typical one of a segment the client is not in does not;
+    sales.rules.agreement_applies)."""
+    return bool(facts.agreement_set and facts.agreement_active and facts.agreement_applies)
 
 
 def proposal_exists(facts: DealFacts) -> bool:
@@ -129,10 +132,13 @@ def stage_tasks_done(facts: DealFacts) -> bool:
 
 guard_register(
     AGREEMENT_MISSING,
-    label=_("Client classified: an active agreement is set on the deal"),
-    message=_("The client is not classified: set an active agreement on the deal."),
+    label=_("Client classified: an active agreement that applies to the client is set"),
+    message=_(
+        "The client is not classified: set on the deal an active agreement that applies to "
+        "the client."
+    ),
     check=client_classified,
-    needs=("agreement_set", "agreement_active"),
+    needs=("agreement_set", "agreement_active", "agreement_applies"),
 )
 guard_register(
     PROPOSAL_MISSING,

@@ -202,7 +202,7 @@ def documents_of(deal: Deal, *, user) -> list[DocumentRow]:
                 _url("interactions:detail", item.pk),
             )
         )
-    sales = sales_queries.documents_of_deal(deal_id=deal.pk, user=user)
+    sales = sales_queries.documents_of_deal(deal_id=deal.pk, partner_id=deal.partner_id, user=user)
     for proposal in sales["proposals"]:
         rows.append(
             DocumentRow(

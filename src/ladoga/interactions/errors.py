@@ -27,6 +27,7 @@ class InteractionsCode(StrEnum):
     SUBJECT_UNKNOWN = "interaction_subject_unknown"
     SUBJECT_NOT_FOUND = "interaction_subject_not_found"
     SUBJECT_IS_ITSELF = "interaction_subject_is_itself"
+    SUBJECT_OF_ANOTHER_PARTNER = "interaction_subject_of_another_partner"
     RESPONSIBLE_INVALID = "interaction_responsible_invalid"
     REVIEW_AFTER_PAST = "interaction_review_after_past"
     REMINDER_AFTER_EVENT = "interaction_reminder_after_event"

@@ -59,12 +59,17 @@ class Candidate:
         return [r.code for r in self.reasons]
 
 
-def _combined_score(reasons: list[Reason]) -> int:
-    """The best reason's score, raised a little by every further reason (at most 100)."""
+def _strength(reasons: list[Reason]) -> int:
+    """The best reason's score raised a little by every further reason, uncapped: what
+    candidates are ranked by, so more evidence ranks first even past 100."""
     if not reasons:
         return 0
-    best = max(r.score for r in reasons)
-    return min(100, best + EXTRA_REASON_BONUS * (len(reasons) - 1))
+    return max(r.score for r in reasons) + EXTRA_REASON_BONUS * (len(reasons) - 1)
+
+
+def _combined_score(reasons: list[Reason]) -> int:
+    """The score shown: the strength, at most 100."""
+    return min(100, _strength(reasons))
 
 
 def name_similarity(a: str, b: str) -> int:
@@ -217,16 +222,16 @@ def duplicates_find_many(
             for pk in shortlist
             if pk in partners
         ]
-        ranked.sort(key=lambda c: (-c.score, c.partner.name, c.partner.pk))
+        ranked.sort(key=lambda c: (-_strength(c.reasons), c.partner.name, c.partner.pk))
         results.append(ranked[:limit])
     return results
 
 
 def _shortlist(reasons_of: dict[int, list[Reason]], limit: int) -> list[int]:
-    """The partners that can make the first `limit` places: those scoring at least the
-    limit-th best score (ties are broken by name, which only the loaded partner knows).
+    """The partners that can make the first `limit` places: those as strong as the
+    limit-th strongest (ties are broken by name, which only the loaded partner knows).
     A common name may bring hundreds of candidates; only these are loaded."""
-    scores = {pk: _combined_score(reasons) for pk, reasons in reasons_of.items()}
+    scores = {pk: _strength(reasons) for pk, reasons in reasons_of.items()}
     if len(scores) <= limit:
         return list(scores)
     cutoff = sorted(scores.values(), reverse=True)[limit - 1]

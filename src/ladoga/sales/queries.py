@@ -88,6 +88,38 @@ def agreements_visible_to(*, user) -> QuerySet:
 TYPICAL_OFFERED = (AgreementStatus.AGREED, AgreementStatus.ACTIVE)
 
 
+def agreement_applies_to(*, agreement_id: int, partner_id: int) -> bool:
+    """Whether the agreement applies to the partner (`rules.agreement_applies`): an
+    individual one to its own partner, a typical one to the partners of its segments or,
+    naming none, to everyone. Two small queries, a third only for a segment-bound one."""
+    agreement = Agreement.objects.filter(pk=agreement_id).values("kind", "partner_id").first()
+    if agreement is None:
+        return False
+    is_typical = agreement["kind"] == AgreementKind.TYPICAL
+    segments = (
+        list(
+            Agreement.segments.through.objects.filter(agreement_id=agreement_id).values_list(
+                "segment_id", flat=True
+            )
+        )
+        if is_typical
+        else []
+    )
+    return rules.agreement_applies(
+        is_typical=is_typical,
+        agreement_partner_id=agreement["partner_id"],
+        agreement_segment_ids=segments,
+        partner_id=partner_id,
+        partner_segment_ids=(
+            Partner.segments.through.objects.filter(partner_id=partner_id).values_list(
+                "segment_id", flat=True
+            )
+            if segments
+            else []
+        ),
+    )
+
+
 def agreements_offered(*, partner: Partner, user, keep: int | None = None) -> QuerySet:
     """The agreements a proposal or order of `partner` is offered, among those `user` may
     see: the agreed and active typical ones that apply to the partner and the partner's
@@ -160,13 +192,16 @@ def supplier_orders_visible_to(*, user) -> QuerySet:
     return visible(SupplierOrder.objects.select_related("partner", "customer_order"), user)
 
 
-def documents_of_deal(*, deal_id: int, user) -> dict[str, QuerySet]:
-    """The proposals, orders and supplier orders made for a deal (for the deals domain's
-    guards and its documents tab)."""
+def documents_of_deal(*, deal_id: int, partner_id: int, user) -> dict[str, QuerySet]:
+    """The proposals, orders and supplier orders made for a deal with client `partner_id`
+    (for the deals domain's documents tab). A proposal or order of another client stored
+    with this deal_id, or a supplier order for such an order, is not the deal's."""
     return {
-        "proposals": proposals_visible_to(user=user).filter(deal_id=deal_id),
-        "orders": orders_visible_to(user=user).filter(deal_id=deal_id),
-        "supplier_orders": supplier_orders_visible_to(user=user).filter(deal_id=deal_id),
+        "proposals": proposals_visible_to(user=user).filter(deal_id=deal_id, partner_id=partner_id),
+        "orders": orders_visible_to(user=user).filter(deal_id=deal_id, partner_id=partner_id),
+        "supplier_orders": supplier_orders_visible_to(user=user)
+        .filter(deal_id=deal_id)
+        .filter(Q(customer_order__isnull=True) | Q(customer_order__partner_id=partner_id)),
     }
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from ladoga.accounts.models import User
 from ladoga.core.errors import Conflict, ValidationFailed, Violation
+from ladoga.core.locking import locked_rows
 from ladoga.core.numbering import number_next
 from ladoga.interactions.models import Interaction
 from ladoga.partners.models import ContactPerson, Partner, PartnerStatus
@@ -125,11 +126,12 @@ def _partner_check(partner: Partner) -> list[Violation]:
 
 
 def _locked_deal(deal: Deal, expected_version: int | None) -> Deal:
-    """The deal re-read under a row lock (see _common.locked), with its kind and stage."""
+    """The deal re-read under a row lock (see _common.locked), with its kind and stage read
+    after the lock (core.locking: a stage joined while waiting comes back empty)."""
     query = Deal.objects.select_related(
         "kind", "stage", "manager__department__head"
     ).prefetch_related("kind__stages")
-    fresh = query.select_for_update(of=("self",)).get(pk=deal.pk)
+    fresh = locked_rows(query.filter(pk=deal.pk)).get()
     if expected_version is not None:
         from ladoga.core.versioning import version_check
 

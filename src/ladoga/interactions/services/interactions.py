@@ -273,6 +273,30 @@ def _subject_apply(fields: dict, *, subject_type: str, subject_id, by, itself=No
     return []
 
 
+# Subjects whose partner is the interaction's by construction (the partner itself, the
+# earlier interaction of a thread); a deal's or a claim's is checked against the people.
+_OWN_PARTNER_SUBJECTS = ("partners.partner", "interactions.interaction")
+
+
+def _subject_partner_check(fields: dict, checked: list[_Checked]) -> list[Violation]:
+    """A deal or a claim as the subject is one of the participants' partner: a contact
+    person of one client never discusses another client's deal or claim."""
+    partner_id = fields.get("partner_id")
+    if not partner_id or fields.get("subject_type", "") in ("", *_OWN_PARTNER_SUBJECTS):
+        return []
+    if all(p.partner is None or p.partner.pk == partner_id for p in checked):
+        return []
+    name = Partner.objects.filter(pk=partner_id).values_list("name", flat=True).first()
+    return [
+        Violation(
+            InteractionsCode.SUBJECT_OF_ANOTHER_PARTNER,
+            _("The subject concerns %(partner)s, not the partner of the participants.")
+            % {"partner": name},
+            "subject.id",
+        )
+    ]
+
+
 def _follows(record: Interaction, itself: Interaction) -> bool:
     """Whether `record` is `itself` or follows it (walking up the chain of subjects)."""
     current, seen = record.pk, set()
@@ -407,6 +431,7 @@ def interaction_create(
         responsible, InteractionsCode.RESPONSIBLE_INVALID, "responsible_id"
     )
     violations += _subject_apply(fields, subject_type=subject_type, subject_id=subject_id, by=by)
+    violations += _subject_partner_check(fields, checked)
     violations += _reminder_check(fields["start"], reminder_minutes, remind_at)
     violations += _review_after_check(review_after)
     if violations:
@@ -545,6 +570,12 @@ def interaction_update(
             subject_id=changes.get("subject_id", interaction.subject_id),
             by=by,
             itself=interaction,
+        )
+        violations += _subject_partner_check(fields, checked)
+    elif participants_given:
+        violations += _subject_partner_check(
+            {"subject_type": interaction.subject_type, "partner_id": interaction.partner_id},
+            checked,
         )
     minutes = changes.get("reminder_minutes")
     if "reminder_minutes" in changes:

@@ -25,6 +25,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from ladoga.core.locking import locked_rows
+
 from ..models import Interaction, Notification, Reminder, ReminderEmail
 
 logger = logging.getLogger("ladoga.interactions")
@@ -106,12 +108,11 @@ def _describe(reminder: Reminder) -> tuple[str, str]:
 
 def _in_app(pk: int, now) -> int:
     with transaction.atomic():
-        reminder = (
-            Reminder.objects.select_for_update(of=("self",))
-            .select_related("interaction", "user")
-            .filter(pk=pk, delivered_at__isnull=True)
-            .first()
-        )
+        reminder = locked_rows(
+            Reminder.objects.select_related("interaction", "user").filter(
+                pk=pk, delivered_at__isnull=True
+            )
+        ).first()
         if reminder is None:
             return 0
         title, text = _describe(reminder)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ladoga.core.errors import Conflict, ValidationFailed
+from ladoga.core.locking import locked_rows
 from ladoga.core.numbering import number_next
 from ladoga.partners.models import Counterparty, Partner
 
@@ -98,7 +99,9 @@ def order_create(
         stages=stages,
         contract=contract,
     )
-    violations += deal_id_check(deal_id, by=by)
+    violations += deal_id_check(
+        deal_id, by=by, partner_id=partner.pk, code=C.ORDER_DEAL_OF_ANOTHER_PARTNER
+    )
     if violations:
         raise ValidationFailed(violations)
     if stages is None:
@@ -180,7 +183,12 @@ def order_update(
         contract=changes.get("contract", order.contract),
     )
     if changes.get("deal_id") not in (None, order.deal_id):
-        violations += deal_id_check(changes["deal_id"], by=by)
+        violations += deal_id_check(
+            changes["deal_id"],
+            by=by,
+            partner_id=order.partner_id,
+            code=C.ORDER_DEAL_OF_ANOTHER_PARTNER,
+        )
     if violations:
         raise ValidationFailed(violations)
     for key, value in changes.items():
@@ -197,13 +205,13 @@ def order_update(
 
 
 def _order_locked(order: CustomerOrder) -> CustomerOrder:
-    # FOR UPDATE OF the order alone: PostgreSQL refuses to lock the nullable side of the
-    # outer joins that bring the agreement and contract along.
-    return (
-        CustomerOrder.objects.select_for_update(of=("self",))
-        .select_related("agreement__price_type", "counterparty", "contract", "partner")
-        .get(pk=order.pk)
-    )
+    """The order under a row lock, its agreement, counterparty, contract and partner read
+    after the lock (core.locking: joined while waiting, they come back empty)."""
+    return locked_rows(
+        CustomerOrder.objects.filter(pk=order.pk).select_related(
+            "agreement__price_type", "counterparty", "contract", "partner"
+        )
+    ).get()
 
 
 @transaction.atomic

@@ -103,7 +103,9 @@ def proposal_create(
         partner=partner, counterparty=counterparty, tax_regime=tax_regime, date=date
     )
     violations += _valid_until_check(valid_until, date)
-    violations += deal_id_check(deal_id, by=by)
+    violations += deal_id_check(
+        deal_id, by=by, partner_id=partner.pk, code=C.PROPOSAL_DEAL_OF_ANOTHER_PARTNER
+    )
     if violations:
         raise ValidationFailed(violations)
     proposal = Proposal(
@@ -173,7 +175,12 @@ def proposal_update(
     )
     violations += _valid_until_check(changes.get("valid_until", proposal.valid_until), date)
     if changes.get("deal_id") not in (None, proposal.deal_id):
-        violations += deal_id_check(changes["deal_id"], by=by)
+        violations += deal_id_check(
+            changes["deal_id"],
+            by=by,
+            partner_id=proposal.partner_id,
+            code=C.PROPOSAL_DEAL_OF_ANOTHER_PARTNER,
+        )
     if violations:
         raise ValidationFailed(violations)
     for key, value in changes.items():

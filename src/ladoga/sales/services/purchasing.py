@@ -41,8 +41,14 @@ def supplier_order_create(
                 "supplier_id",
             )
         )
-    # A deal inherited from the customer order was checked when the order took it.
-    violations += deal_id_check(deal_id, by=by)
+    # A deal inherited from the customer order was checked when the order took it; one
+    # named beside a customer order must be a deal with that order's client.
+    violations += deal_id_check(
+        deal_id,
+        by=by,
+        partner_id=customer_order.partner_id if customer_order is not None else None,
+        code=C.SUPPLIER_ORDER_DEAL_OF_ANOTHER_PARTNER,
+    )
     if violations:
         raise ValidationFailed(violations)
     date = date or today()
