@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -173,10 +174,13 @@ def claims_dynamics(
     registered = _by_month(
         claims.filter(date__gte=start, date__lte=end).values_list("date", "culprit_department")
     )
+    # A claim counts as resolved no earlier than it was registered, so a row stored with
+    # the resolution before the claim's date never makes an "open" count negative.
     resolved = _by_month(
-        claims.filter(resolved_on__gte=start, resolved_on__lte=end).values_list(
-            "resolved_on", "culprit_department"
-        )
+        claims.filter(resolved_on__isnull=False)
+        .annotate(done=Greatest("resolved_on", "date"))
+        .filter(done__gte=start, done__lte=end)
+        .values_list("done", "culprit_department")
     )
     department_ids = {*opening, *(d for _m, d in registered), *(d for _m, d in resolved)}
     names = _names(Department, department_ids)

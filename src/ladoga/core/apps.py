@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "ladoga.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from .guards import guards_connect
+
+        guards_connect()

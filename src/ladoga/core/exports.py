@@ -24,6 +24,8 @@ list, with formula-injection neutralised"):
   ``@``, a tab or a carriage return would be run as a formula. In CSV such a cell gets a
   leading apostrophe; in XLSX it is stored as a string with Excel's "quote prefix" style,
   so the value reads exactly as stored and stays text when the cell is edited.
+* **Control characters** a spreadsheet refuses (NUL, ESC…; stored before the input checks
+  existed) become U+FFFD, so one bad name never fails the whole export.
 * A queryset is read with ``.iterator()`` in chunks (prefetches still apply per chunk).
 """
 
@@ -42,6 +44,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from .errors import ValidationFailed
+from .text import printable
 
 FORMATS = ("csv", "xlsx")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -108,8 +111,8 @@ def _plain(value) -> Any:
     if isinstance(value, int | float | Decimal | datetime.date):
         return value
     if isinstance(value, list | tuple | set | frozenset):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+        return printable(", ".join(str(v) for v in value))
+    return printable(str(value))
 
 
 def _rows(rows: Iterable) -> Iterator:

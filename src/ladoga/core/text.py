@@ -5,10 +5,19 @@ SQLite's LIKE folds Latin letters only, so `icontains` never meets "Иванов
 letter holding its lower- and upper-case forms ("*[иИ][вВ]…*"): exact, and as fast as
 LIKE, since it runs inside SQLite. PostgreSQL's own `icontains` (UPPER … LIKE UPPER …)
 already knows every alphabet.
+
+Control characters: `control_characters_check` refuses C0 control characters (tab and,
+where text may span lines, line breaks excepted) in every text input, and `printable`
+makes stored text safe for a spreadsheet export.
 """
+
+import re
 
 from django.db import connection
 from django.db.models import F, Lookup, Q
+from django.utils.translation import gettext as _
+
+from .errors import ValidationFailed
 
 
 class Glob(Lookup):
@@ -45,3 +54,37 @@ def text_contains_q(fields: tuple[str, ...], q: str) -> Q:
         else:
             match |= Q(**{f"{name}__icontains": q})
     return match
+
+
+# C0 control characters other than tab, line feed and carriage return: invisible, refused
+# by spreadsheet files (openpyxl's ILLEGAL_CHARACTERS_RE is this same set) and, for NUL,
+# by PostgreSQL.
+CONTROL_CHARACTERS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+LINE_BREAKS_RE = re.compile(r"[\r\n]")
+TEXT_CONTROL_CHARACTER = "text_control_character"
+
+
+def control_characters_found(value: str, *, multiline: bool = True) -> bool:
+    """Whether text holds a control character it may not: any C0 character but tab, and a
+    line break too unless the text may span lines."""
+    if CONTROL_CHARACTERS_RE.search(value):
+        return True
+    return not multiline and bool(LINE_BREAKS_RE.search(value))
+
+
+def control_characters_message():
+    return _("The text contains a control character (such as NUL or ESC); remove it.")
+
+
+def control_characters_check(value, *, field: str | None = None, multiline: bool = True):
+    """Refuse text with control characters: every text input (API, forms, imports) passes
+    through here, so nothing stored can break a database driver or a spreadsheet."""
+    if isinstance(value, str) and control_characters_found(value, multiline=multiline):
+        raise ValidationFailed.single(TEXT_CONTROL_CHARACTER, control_characters_message(), field)
+    return value
+
+
+def printable(value: str) -> str:
+    """Text with every control character a spreadsheet refuses replaced by U+FFFD, so an
+    export survives a bad character stored before the check existed."""
+    return CONTROL_CHARACTERS_RE.sub("\ufffd", value)

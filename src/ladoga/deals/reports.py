@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from ladoga.accounts.access import visible
 from ladoga.accounts.models import User
+from ladoga.core.dates import days_between
 from ladoga.core.errors import ValidationFailed
 
 from .errors import DealsCode as C
@@ -365,8 +366,7 @@ def efficiency(
     for key, opened, closed in deals.filter(
         status__in=[DealStatus.WON, DealStatus.LOST], closed_at__isnull=False
     ).values_list(column, "opened_on", "closed_at"):
-        days = (timezone.localtime(closed).date() - opened).days
-        cycles[key].append(days)
+        cycles[key].append(days_between(opened, closed))
     if group_by == "manager":
         names = {u.pk: str(u) for u in User.objects.filter(pk__in=[k for k in rows if k])}
     else:

@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ladoga.accounts.queries import colleagues_visible_to
+from ladoga.core.errors import FileRejected
+from ladoga.core.files import check_size
 
 from .exchange.tabular import ENCODINGS, FIELDS
 from .models import (
@@ -203,6 +205,15 @@ class ImportUploadForm(forms.Form):
     encoding = forms.ChoiceField(
         label=_("Encoding of a CSV file"), choices=list(ENCODINGS.items()), initial="utf-8"
     )
+
+    def clean_file(self):
+        """The upload limit (LADOGA_UPLOAD_MAX_MB) holds for an import file too."""
+        upload = self.cleaned_data["file"]
+        try:
+            check_size(upload.size)
+        except FileRejected as error:
+            raise forms.ValidationError(error.detail) from None
+        return upload
 
 
 class ImportMappingForm(forms.Form):

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from ladoga.accounts.models import User
 from ladoga.accounts.roles import Role
 from ladoga.core.errors import DomainError
+from ladoga.core.text import control_characters_found, control_characters_message
 
 from .. import keys, queries, services
 from ..duplicates import NAME_THRESHOLD, DuplicateQuery, duplicates_find_many, key_similarity
@@ -186,6 +187,9 @@ class RowParser:
         def problem(field_name: str, message) -> None:
             problems.append(f"{FIELDS[field_name]}: {message}")
 
+        for index, field_name in self.mapping.items():
+            if control_characters_found(row.cells[index]):
+                problem(field_name, control_characters_message())
         name = values.get("name", "")
         if not name:
             problem("name", _("a partner needs a name"))

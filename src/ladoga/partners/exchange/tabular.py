@@ -29,6 +29,8 @@ from django.utils.translation import gettext_lazy
 
 from ladoga.core.errors import ValidationFailed, Violation
 
+from .archive import workbook_size_check
+
 ENCODINGS = {
     "utf-8": gettext_lazy("UTF-8 (recommended)"),
     "cp1251": gettext_lazy("Windows-1251 (Excel on Russian Windows)"),
@@ -184,6 +186,7 @@ class TableReader:
         self.path, self.fmt, self.encoding = Path(path), fmt, encoding
         self.headers: list[str] = []
         self._workbook = None
+        self._handle = None
         self.headers = self._header()
 
     def __enter__(self):
@@ -196,6 +199,9 @@ class TableReader:
         if self._workbook is not None:
             self._workbook.close()
             self._workbook = None
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
 
     # ---- CSV ----
 
@@ -271,8 +277,12 @@ class TableReader:
         from openpyxl import load_workbook
 
         self.close()
+        workbook_size_check(self.path)
+        # A file object, not the path: openpyxl refuses a name without .xlsx (the web
+        # import stores its upload as "data").
+        self._handle = open(self.path, "rb")  # noqa: SIM115 -- closed by close()
         try:
-            self._workbook = load_workbook(self.path, read_only=True, data_only=True)
+            self._workbook = load_workbook(self._handle, read_only=True, data_only=True)
         except Exception:  # a zip that is not a workbook, a damaged file…
             raise _file_error(
                 "import_format_unknown", _("The file is not a readable .xlsx workbook.")

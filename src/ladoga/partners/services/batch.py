@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ladoga.core.errors import Conflict, ValidationFailed, Violation
+from ladoga.core.guards import input_check
 from ladoga.core.history import CHANGED, history_copy
 
 from ..errors import PartnersCode
@@ -151,6 +152,8 @@ def partners_create_many(*, drafts: Sequence[PartnerDraft], by=None) -> list[Par
 
 def _created(model, records: list, by) -> list:
     """Insert `records` (their primary keys are set) and record them in history."""
+    for record in records:
+        input_check(record)
     records = model.objects.bulk_create(records)
     history_copy(model, [r.pk for r in records], by=by)
     return records

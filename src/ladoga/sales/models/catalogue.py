@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ladoga.core.limits import ReadableManager
 from ladoga.core.models import BusinessModel
 
 from ._fields import money, percent
@@ -110,6 +111,8 @@ class Price(BusinessModel):
     effective_from = models.DateField(_("effective from"))
     amount = money(_("price"))
     history = HistoricalRecords()
+
+    objects = ReadableManager()
 
     class Meta:
         verbose_name = _("price")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from ladoga.core.errors import Violation
+from ladoga.core.guards import input_check
 from ladoga.core.versioning import version_check
 
 from .. import rules
@@ -66,6 +67,8 @@ def stamp(record: models.Model, by) -> models.Model:
 
 def rows_create(model: type[models.Model], rows: list[models.Model], by=None) -> None:
     """Insert rows in one statement and record each in the model's history."""
+    for row in rows:
+        input_check(row)
     if rows:
         bulk_create_with_history(rows, model, default_user=by)
 
