@@ -585,6 +585,61 @@ def partner_duplicates_floor(bench: Bench) -> Callable[[], object]:
     return lambda: (phone(key), nearest(*words))
 
 
+# --- The generic reports (A12) -------------------------------------------------------
+# Over the demo's shipments: the generic API and the generic page of revenue by partner
+# for the last year (the report's default period), as the administrator.
+_reports: dict = {}
+_REPORTS_PREPARE = (
+    _SETUP
+    + """
+print("REPORTS", session_of(User.objects.get(username="admin")))
+"""
+)
+
+
+def _year() -> tuple[str, str]:
+    import datetime
+
+    today = datetime.date.today()
+    return (today - datetime.timedelta(days=364)).isoformat(), today.isoformat()
+
+
+def report_revenue_api(bench: "Bench") -> None:
+    body = bench.get(
+        "/api/v1/reports/revenue-by-partner", headers={"Authorization": f"Bearer {bench.token}"}
+    )
+    if b'"totals"' not in body:
+        raise AssertionError(f"the generic report API did not answer: {body[:200]!r}")
+
+
+def report_revenue_page(bench: "Bench") -> None:
+    if not _reports:
+        out = _prepare(bench, "opening a session", _REPORTS_PREPARE)
+        _reports["session"] = out.split()[-1]
+    body = bench.get(
+        "/reports/revenue-by-partner/", headers={"Cookie": f"sessionid={_reports['session']}"}
+    )
+    if b'data-testid="report-filters"' not in body:
+        raise AssertionError(f"the generic report page did not render: {body[:200]!r}")
+
+
+def report_revenue_floor(bench: "Bench") -> Callable[[], object]:
+    """Revenue per partner over the period's shipments and the partners' names: the two
+    queries the report needs."""
+    totals = bench.driver_query(
+        "SELECT partner_id, SUM(total), SUM(vat_total), COUNT(*) FROM sales_shipment "
+        "WHERE date >= %s AND date <= %s GROUP BY 1 ORDER BY 2 DESC, 1"
+    )
+    names = bench.driver_query("SELECT id, name FROM partners_partner WHERE id IN (%s)")
+    start, end = _year()
+
+    def floor() -> object:
+        rows = totals(start, end)
+        return rows, names(rows[0][0] if rows else 0)
+
+    return floor
+
+
 SCENARIOS: dict[str, Scenario] = {
     "api_me": Scenario(
         api_me, floor=api_me_floor, description="GET /api/v1/me with a bearer token"
@@ -651,5 +706,15 @@ SCENARIOS: dict[str, Scenario] = {
     "partner_duplicates_typo": Scenario(
         partner_duplicates_typo,
         description="GET /api/v1/partners/duplicates?name= a company name with two letters swapped",
+    ),
+    "report_revenue_api": Scenario(
+        report_revenue_api,
+        floor=report_revenue_floor,
+        description="GET /api/v1/reports/revenue-by-partner (generic report API), demo data",
+    ),
+    "report_revenue_page": Scenario(
+        report_revenue_page,
+        floor=report_revenue_floor,
+        description="GET /reports/revenue-by-partner/ (generic page: filters, chart, table)",
     ),
 }

@@ -323,7 +323,7 @@ def test_interactions_about_the_claim_are_listed(browser_as, claim, owner):
 def test_report_pages_draw_a_chart_without_inline_script_or_style(browser_as, claim, owner, name):
     claim = claim_transition(claim=claim, status="investigating", by=owner)
     claim_transition(claim=claim, status="resolved", resolution="satisfied", result="ok", by=owner)
-    response = browser_as("owner").get(f"/claims/reports/{name}/")
+    response = browser_as("owner").get(f"/reports/claims-{name}/")
     page = response.content.decode()
     assert response.status_code == 200
     assert 'data-testid="report-table"' in page
@@ -337,16 +337,16 @@ def test_report_pages_draw_a_chart_without_inline_script_or_style(browser_as, cl
 
 def test_report_page_empty_state_and_bad_period(browser_as, db):
     client = browser_as("owner")
-    assert b'data-testid="empty-state"' in client.get("/claims/reports/satisfaction/").content
+    assert b'data-testid="empty-state"' in client.get("/reports/claims-satisfaction/").content
     response = client.get(
-        "/claims/reports/dynamics/", {"date_from": "2026-05-01", "date_to": "2026-01-01"}
+        "/reports/claims-dynamics/", {"date_from": "2026-05-01", "date_to": "2026-01-01"}
     )
     assert response.status_code == 400
     assert "starts after it ends" in response.content.decode()
 
 
 def test_report_page_exports(browser_as, claim):
-    response = browser_as("owner").get("/claims/reports/structure/", {"format": "xlsx"})
+    response = browser_as("owner").get("/reports/claims-structure/", {"format": "xlsx"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
 

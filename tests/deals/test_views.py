@@ -40,9 +40,9 @@ def test_pages_render(browser_as, deal, strict):
         "/deals/kinds/",
         f"/deals/kinds/{strict.pk}/",
         "/deals/reasons/",
-        "/deals/reports/funnel/",
-        "/deals/reports/efficiency/",
-        "/deals/reports/forecast/",
+        "/reports/funnel/",
+        "/reports/deal-efficiency/",
+        "/reports/weighted-forecast/",
     ):
         response = client.get(url)
         assert response.status_code == 200, url
@@ -233,7 +233,7 @@ def test_configure_a_kind_from_the_pages(browser_as, manual):
 
 def test_report_pages_download_csv_and_xlsx(browser_as, deal):
     client = browser_as("owner")
-    for url in ("/deals/reports/funnel/", "/deals/reports/efficiency/", "/deals/reports/forecast/"):
+    for url in ("/reports/funnel/", "/reports/deal-efficiency/", "/reports/weighted-forecast/"):
         csv = client.get(url + "?format=csv")
         assert csv.status_code == 200
         assert csv["Content-Type"].startswith("text/csv")

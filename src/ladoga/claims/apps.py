@@ -45,6 +45,10 @@ class ClaimsConfig(AppConfig):
             ROLE_PERMISSIONS[role] |= _WORK | _READ
         for role in (Role.ADMIN, Role.CLAIMS):
             ROLE_PERMISSIONS[role] |= _CATALOGUE
+        # The claim reports (C5) in the report registry.
+        from .reports_registry import install as reports_install
+
+        reports_install()
         post_migrate.connect(lambda **kwargs: roles_sync(), sender=self, weak=False)
 
 

@@ -199,31 +199,3 @@ class ClaimFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["reason"].queryset = reasons_visible_to(user=user)
         self.fields["department"].queryset = departments_visible_to(user=user)
-
-
-class ReportFilterForm(forms.Form):
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs=_input(type="date"))
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs=_input(type="date"))
-    )
-    department = forms.ModelChoiceField(
-        label=_("Culprit department"),
-        required=False,
-        queryset=None,
-        empty_label=_("All"),
-        widget=forms.Select(attrs=_input()),
-    )
-    reason = forms.ModelChoiceField(
-        label=_("Reason"),
-        required=False,
-        queryset=None,
-        empty_label=_("All"),
-        widget=forms.Select(attrs=_input()),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].queryset = reasons_visible_to(user=user)
-        self.fields["department"].queryset = departments_visible_to(user=user)

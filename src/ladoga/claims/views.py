@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ladoga.accounts import access
@@ -16,14 +16,13 @@ from ladoga.core.exports import table_response
 from ladoga.core.services import attachment_add, attachments_of
 from ladoga.web.forms import form_errors_from
 
-from . import charts, integrations, links, queries, reports, services
+from . import integrations, links, queries, services
 from .forms import (
     ClaimFilterForm,
     ClaimForm,
     CommentForm,
     FileForm,
     ReasonForm,
-    ReportFilterForm,
     TaskForm,
     TransitionForm,
 )
@@ -438,77 +437,22 @@ def reason_list(request):
 
 
 # --- Reports (C5) ---------------------------------------------------------------------
-
-REPORT_PAGES = {
-    "claims-dynamics": (gettext_lazy("Dynamics"), "claims/report_dynamics.html"),
-    "claims-satisfaction": (gettext_lazy("Satisfaction"), "claims/report_satisfaction.html"),
-    "claims-structure": (gettext_lazy("Structure"), "claims/report_structure.html"),
-}
+# The generic report page (analytics, `/reports/<name>/`) shows them now; the old
+# addresses keep bookmarks and links working.
 
 
-def _report_page(request, name: str):
-    form = ReportFilterForm(request.GET or None, user=request.user)
-    params = {}
-    if form.is_valid():
-        data = form.cleaned_data
-        params = {
-            "date_from": data["date_from"],
-            "date_to": data["date_to"],
-            "department": data["department"].pk if data["department"] else None,
-            "reason": data["reason"].pk if data["reason"] else None,
-        }
-    title, template = REPORT_PAGES[name]
-    try:
-        report = reports.REPORTS[name](user=request.user, **params)
-    except DomainError as error:
-        form_errors_from(form, error)
-        report = reports.REPORTS[name](user=request.user)
-    export = request.GET.get("format")
-    if export and not form.errors:
-        headers, rows = report.table()
-        try:
-            return table_response(
-                name=name, title=str(title), headers=headers, rows=rows, fmt=export
-            )
-        except DomainError as error:
-            messages.error(request, error.detail)
-    query = request.GET.copy()
-    query.pop("format", None)
-    context = {
-        "form": form,
-        "report": report,
-        "report_name": name,
-        "title": title,
-        "query": query.urlencode(),
-        "reports": REPORT_PAGES,
-    }
-    if name == "claims-dynamics":
-        context["chart"] = charts.dynamics_chart(report.totals)
-        context["departments"] = report.by_department()
-        context["has_data"] = any(r.registered or r.resolved or r.open for r in report.totals)
-    elif name == "claims-satisfaction":
-        context["chart"] = charts.satisfaction_chart(report.rows)
-        context["has_data"] = bool(report.rows)
-    else:
-        context["has_data"] = bool(report.cells)
-        context["reason_totals"] = [report.reason_total(r_id) for r_id, _name in report.reasons]
-        context["matrix"] = [
-            {**row, "cells": [(n, charts.heat_level(n, report.maximum)) for n in row["cells"]]}
-            for row in report.matrix()
-        ]
-    return render(request, template, context, status=400 if form.errors else 200)
+def _to_report(request, name: str):
+    query = request.GET.urlencode()
+    return redirect(reverse("analytics:report", args=[name]) + (f"?{query}" if query else ""))
 
 
-@staff_required("claims.view_claim")
 def report_dynamics(request):
-    return _report_page(request, "claims-dynamics")
+    return _to_report(request, "claims-dynamics")
 
 
-@staff_required("claims.view_claim")
 def report_satisfaction(request):
-    return _report_page(request, "claims-satisfaction")
+    return _to_report(request, "claims-satisfaction")
 
 
-@staff_required("claims.view_claim")
 def report_structure(request):
-    return _report_page(request, "claims-structure")
+    return _to_report(request, "claims-structure")

@@ -90,3 +90,28 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ReportSettings(models.Model):
+    """A user's saved filters of one report (SPEC A12): the report page opens with them
+    when no filters are given."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="report_settings",
+    )
+    report = models.CharField(_("report"), max_length=80)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("report settings")
+        verbose_name_plural = _("report settings")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "report"], name="report_settings_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.report}"

@@ -29,6 +29,8 @@ from enum import StrEnum
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from .errors import DomainError, ValidationFailed, Violation
@@ -122,6 +124,33 @@ def plain(value, kind: Kind = Kind.TEXT):
     return str(value)
 
 
+class RecordFilter(forms.ModelChoiceField):
+    """A filter naming a record (a manager, a department, a partner) from `queryset`, the
+    records the user may see. An id outside it raises Http404, whether the record exists
+    or not, so a report never tells that it does; text that is not an id is a form error."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, self.queryset.model):
+            value = value.pk
+        try:
+            pk = int(str(value))
+        except (TypeError, ValueError):
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+        found = self.queryset.filter(pk=pk).first()
+        if found is None:
+            raise Http404
+        return found
+
+    def prepare_value(self, value):
+        if hasattr(value, "_meta"):
+            return value.pk
+        return super().prepare_value(value)
+
+
 class ReportForm(forms.Form):
     """The filters of a report. Takes the acting user, so choices (managers,
     departments) list only what the user may see."""
@@ -129,6 +158,17 @@ class ReportForm(forms.Form):
     def __init__(self, data=None, *, user, **kwargs):
         self.user = user
         super().__init__(data, **kwargs)
+
+    def styled(self) -> "ReportForm":
+        """The form dressed for a page: the project's input class, date pickers."""
+        for form_field in self.fields.values():
+            widget = form_field.widget
+            if isinstance(form_field, forms.DateField):
+                widget.input_type = "date"
+                widget.format = "%Y-%m-%d"
+            if not isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+                widget.attrs.setdefault("class", "input")
+        return self
 
     def violations(self) -> list[Violation]:
         return [
@@ -142,6 +182,44 @@ class ReportForm(forms.Form):
         if not self.is_valid():
             raise ValidationFailed(self.violations())
         return self.cleaned_data
+
+    def saved_data(self) -> dict:
+        """The filters as they are saved for a user (report settings): the submitted
+        values of the form's own fields, as JSON-safe text, empty ones left out."""
+        data = {}
+        for name in self.fields:
+            if not self.data or name not in self.data:
+                continue
+            if hasattr(self.data, "getlist"):
+                values = self.data.getlist(name)
+            else:
+                value = self.data[name]
+                values = value if isinstance(value, list | tuple) else [value]
+            values = [v if isinstance(v, bool) else str(v) for v in values if v not in ("", None)]
+            if len(values) == 1:
+                data[name] = values[0]
+            elif values:
+                data[name] = values
+        return data
+
+    def filters_json(self) -> dict:
+        """The cleaned filters, JSON-safe: records as ids, periods as their days."""
+        return {name: json_safe(value) for name, value in self.cleaned_data.items()}
+
+
+def json_safe(value):
+    """A cleaned filter value as JSON: a record as its id, a period as start and end."""
+    if isinstance(value, Period):
+        return {"start": value.start.isoformat(), "end": value.end.isoformat()}
+    if hasattr(value, "_meta"):
+        return value.pk
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple | set) or hasattr(value, "model"):
+        return [json_safe(v) for v in value]
+    return value
 
 
 class PeriodForm(ReportForm):
@@ -240,3 +318,13 @@ def report_run(report: Report, *, user, data) -> tuple[ReportForm, Any]:
     form = report.filters(data, user=user)
     filters = form.filters()
     return form, report.run(user=user, **filters)
+
+
+def report_settings_of(*, user, report: Report) -> dict:
+    """The filters `user` saved as their default for `report` ({} when none)."""
+    from .models import ReportSettings
+
+    if not user.is_authenticated:
+        return {}
+    found = ReportSettings.objects.filter(user=user, report=report.name).first()
+    return dict(found.filters) if found else {}

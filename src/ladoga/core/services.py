@@ -1,4 +1,4 @@
-"""Writes of the shared kernel: attachments."""
+"""Writes of the shared kernel: attachments, saved report settings."""
 
 import hashlib
 
@@ -7,7 +7,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 
 from .files import check_size, clean_file_name, detect_type, storage
-from .models import Attachment, stored_name_new
+from .models import Attachment, ReportSettings, stored_name_new
+from .reports import Report
 
 
 @transaction.atomic
@@ -57,3 +58,17 @@ def attachments_of(target: models.Model):
     return Attachment.objects.filter(
         content_type=ContentType.objects.get_for_model(target), object_id=target.pk
     ).select_related("created_by")
+
+
+@transaction.atomic
+def report_settings_save(*, user, report: Report, data) -> ReportSettings:
+    """Save `data` as `user`'s default filters of `report`.
+
+    The report's own form checks them first: bad filters raise ValidationFailed (a filter
+    naming a record the user may not see, Http404), and nothing is written then."""
+    form = report.filters(data, user=user)
+    form.filters()
+    saved, _created = ReportSettings.objects.update_or_create(
+        user=user, report=report.name, defaults={"filters": form.saved_data()}
+    )
+    return saved

@@ -83,6 +83,10 @@ class DealsConfig(AppConfig):
         ROLE_PERMISSIONS[Role.CLAIMS] |= _READ
         for role in (Role.ADMIN, Role.HEAD):
             ROLE_PERMISSIONS[role] |= _CONFIGURE
+        # The funnel, efficiency and forecast reports (A1, A2, A4) in the report registry.
+        from .reports_registry import install as reports_install
+
+        reports_install()
         post_migrate.connect(lambda **kwargs: roles_sync(), sender=self, weak=False)
 
 

@@ -273,33 +273,3 @@ class ReasonForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _style(self)
-
-
-class ReportFilterForm(forms.Form):
-    kind = forms.ModelChoiceField(label=_("Deal kind"), queryset=None, required=False)
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    manager = forms.ModelChoiceField(label=_("Manager"), queryset=None, required=False)
-    currency = forms.CharField(label=_("Currency"), max_length=3, required=False, initial="RUB")
-    group_by = forms.ChoiceField(
-        label=_("Group by"),
-        choices=[("manager", _("Manager")), ("kind", _("Deal kind"))],
-        required=False,
-    )
-
-    def __init__(self, *args, user, with_stages: bool = False, grouping: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        kinds = kinds_visible_to(user=user).order_by("name")
-        if with_stages:
-            kinds = kinds.exclude(process_type=ProcessType.NON_PROCESS)
-        self.fields["kind"].queryset = kinds
-        self.fields["manager"].queryset = colleagues_visible_to(user=user).exclude(
-            role__in=[Role.CLAIMS, Role.PORTAL]
-        )
-        if not grouping:
-            del self.fields["group_by"]
-        _style(self)

@@ -76,6 +76,10 @@ class InteractionsConfig(AppConfig):
 
         for role in (Role.ADMIN, Role.HEAD, Role.MANAGER, Role.CLAIMS):
             ROLE_PERMISSIONS[role] |= _WORK
+        # Unprocessed interactions by responsible user (A5) in the report registry.
+        from .reports_registry import install as reports_install
+
+        reports_install()
         post_migrate.connect(lambda **kwargs: roles_sync(), sender=self, weak=False)
 
 

@@ -13,11 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from ladoga.accounts import access
 from ladoga.accounts.models import User
 from ladoga.core.errors import DomainError
+from ladoga.core.exports import Column, export_response
 from ladoga.core.services import attachment_add, attachments_of
 from ladoga.partners.models import Partner
 from ladoga.web.forms import form_errors_from
@@ -395,11 +397,28 @@ def import_eml(request):
     )
 
 
+UNPROCESSED_COLUMNS = [
+    Column(_lazy("When"), "start"),
+    Column(_lazy("Kind"), "get_kind_display"),
+    Column(_lazy("Topic"), "title"),
+    Column(_lazy("Partner"), "partner.name"),
+    Column(_lazy("Responsible"), lambda interaction: str(interaction.responsible or "")),
+]
+
+
 @login_required
 @local_time
 def unprocessed(request):
     responsible = _int(request.GET.get("responsible"))
     found = queries.unprocessed_visible_to(user=request.user, responsible=responsible)
+    if request.GET.get("format"):
+        return export_response(
+            request,
+            rows=found.select_related("partner", "responsible"),
+            columns=UNPROCESSED_COLUMNS,
+            filename="unprocessed-interactions",
+            title=_("Unprocessed interactions"),
+        )
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -88,4 +88,8 @@ class SalesConfig(AppConfig):
         ROLE_PERMISSIONS[Role.ADMIN] |= {"sales.change_owncompany"}
         # accounts syncs the role groups after its own migrations, before this app's
         # permissions exist; sync again once they do.
+        # Revenue by partner and payment discipline (S8) in the report registry.
+        from .reports_registry import install as reports_install
+
+        reports_install()
         post_migrate.connect(lambda **kwargs: roles_sync(), sender=self, weak=False)

@@ -214,14 +214,17 @@ class PartnerRevenue:
     shipments: int
 
 
-def revenue_by_partner(period: Period, *, user) -> list[PartnerRevenue]:
+def revenue_by_partner(period: Period, *, user, manager: int | None = None) -> list[PartnerRevenue]:
     """Revenue per partner in `period`: the totals of shipments dated in it (revenue is
-    earned when goods are shipped), largest first. One aggregate query over a covering
-    index, and one for the partners' names."""
+    earned when goods are shipped), largest first; only the partners of `manager` when
+    given. One aggregate query over a covering index, and one for the partners' names."""
+    shipments = visible(Shipment.objects.all(), user).filter(
+        date__gte=period.start, date__lte=period.end
+    )
+    if manager:
+        shipments = shipments.filter(partner__manager_id=manager)
     rows = list(
-        visible(Shipment.objects.all(), user)
-        .filter(date__gte=period.start, date__lte=period.end)
-        .values("partner_id")
+        shipments.values("partner_id")
         .annotate(revenue=Sum("total"), vat=Sum("vat_total"), shipments=Count("*"))
         .order_by("-revenue", "partner_id")
     )
@@ -294,5 +297,73 @@ def payment_discipline(partner: Partner, period: Period, *, user) -> PaymentDisc
         ),
         average_days_late=(
             Decimal(str(average)).quantize(Decimal("0.01")) if average is not None else None
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class PartnerDiscipline:
+    partner_id: int | None  # None: every partner together
+    partner_name: str
+    figures: PaymentDiscipline
+    average_late: Decimal | None = None  # unrounded, for rounding once where it is shown
+
+
+def _discipline(payments: int, late: int, average) -> PaymentDiscipline:
+    return PaymentDiscipline(
+        payments=payments,
+        on_time=payments - late,
+        late=late,
+        on_time_share=(
+            (Decimal(payments - late) / Decimal(payments)).quantize(Decimal("0.0001"))
+            if payments
+            else None
+        ),
+        average_days_late=(
+            Decimal(str(average)).quantize(Decimal("0.01")) if average is not None else None
+        ),
+    )
+
+
+def _exact(average) -> Decimal | None:
+    return Decimal(str(average)) if average is not None else None
+
+
+def payment_discipline_by_partner(
+    period: Period, *, user, manager: int | None = None
+) -> tuple[list[PartnerDiscipline], PartnerDiscipline]:
+    """`payment_discipline` for every partner that paid in `period` (most payments
+    first) and for all of them together: the share paid by the due date and the average
+    delay of the late payments. Two aggregate queries, and one for the names."""
+    payments = visible(Payment.objects.all(), user).filter(
+        date__gte=period.start, date__lte=period.end
+    )
+    if manager:
+        payments = payments.filter(partner__manager_id=manager)
+    figures = {
+        "n": Count("id"),
+        "late": Count("id", filter=Q(days_late__gt=0)),
+        "average_late": Avg("days_late", filter=Q(days_late__gt=0)),
+    }
+    rows = list(payments.values("partner_id").annotate(**figures).order_by("-n", "partner_id"))
+    whole = payments.aggregate(**figures)
+    names = dict(
+        Partner.objects.filter(pk__in=[row["partner_id"] for row in rows]).values_list("pk", "name")
+    )
+    return (
+        [
+            PartnerDiscipline(
+                row["partner_id"],
+                names.get(row["partner_id"], ""),
+                _discipline(row["n"], row["late"], row["average_late"]),
+                _exact(row["average_late"]),
+            )
+            for row in rows
+        ],
+        PartnerDiscipline(
+            None,
+            "",
+            _discipline(whole["n"], whole["late"], whole["average_late"]),
+            _exact(whole["average_late"]),
         ),
     )
