@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from ladoga.core.errors import Conflict, ValidationFailed
 from ladoga.core.numbering import number_next
+from ladoga.loyalty.discounts import card_order_violations
+from ladoga.loyalty.models import LoyaltyCard
 from ladoga.partners.models import Counterparty, Partner
 
 from .. import rules
@@ -62,8 +64,17 @@ def _lines_build(order: CustomerOrder, lines: Sequence[LineIn]) -> list[dict]:
         on=order.date,
         partner_id=order.partner_id,
         tax_regime=order.tax_regime,
+        card=order.loyalty_card,
     )
     return rows
+
+
+def _card_check(card, *, partner: Partner, on: datetime.date) -> list:
+    """A card put on an order must be usable: active, valid on the order's date, the
+    client's own (the posting control checks the same again when the order is posted)."""
+    if card is None:
+        return []
+    return card_order_violations(card, partner_id=partner.pk, on=on)
 
 
 @transaction.atomic
@@ -81,6 +92,7 @@ def order_create(
     deal_id: int | None = None,
     comment: str = "",
     manager=None,
+    loyalty_card: LoyaltyCard | None = None,
     by=None,
 ) -> CustomerOrder:
     """Create a draft order. The agreement gives what is not given: line prices on the
@@ -99,6 +111,7 @@ def order_create(
         contract=contract,
     )
     violations += deal_id_check(deal_id, by=by)
+    violations += _card_check(loyalty_card, partner=partner, on=date)
     if violations:
         raise ValidationFailed(violations)
     if stages is None:
@@ -118,6 +131,7 @@ def order_create(
         deal_id=deal_id,
         comment=comment or "",
         manager=manager or by,
+        loyalty_card=loyalty_card,
         created_by=by,
     )
     rows = _lines_build(order, lines)
@@ -139,6 +153,7 @@ ORDER_CHANGEABLE = {
     "deal_id",
     "comment",
     "manager",
+    "loyalty_card",
 }
 
 
@@ -181,12 +196,26 @@ def order_update(
     )
     if changes.get("deal_id") not in (None, order.deal_id):
         violations += deal_id_check(changes["deal_id"], by=by)
+    if changes.get("loyalty_card") is not None and (
+        changes["loyalty_card"].pk != order.loyalty_card_id or "date" in changes
+    ):
+        violations += _card_check(
+            changes["loyalty_card"], partner=order.partner, on=changes.get("date", order.date)
+        )
     if violations:
         raise ValidationFailed(violations)
     for key, value in changes.items():
         setattr(order, key, value)
+    if lines is None and "loyalty_card" in changes:
+        # Another card, another discount: the lines take the agreement's prices again.
+        lines = [
+            LineIn(
+                product=line.product, quantity=line.quantity, discount_percent=line.discount_percent
+            )
+            for line in lines_of(order)
+        ]
     rows = None
-    if lines is not None or {"tax_regime", "date", "agreement"} & set(changes):
+    if lines is not None or {"tax_regime", "date", "agreement", "loyalty_card"} & set(changes):
         rows = _lines_build(order, lines if lines is not None else lines_of(order))
     stamp(order, by).save()
     if rows is not None:
@@ -201,7 +230,9 @@ def _order_locked(order: CustomerOrder) -> CustomerOrder:
     # outer joins that bring the agreement and contract along.
     return (
         CustomerOrder.objects.select_for_update(of=("self",))
-        .select_related("agreement__price_type", "counterparty", "contract", "partner")
+        .select_related(
+            "agreement__price_type", "counterparty", "contract", "partner", "loyalty_card__kind"
+        )
         .get(pk=order.pk)
     )
 
