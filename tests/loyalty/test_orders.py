@@ -187,3 +187,59 @@ def test_nightly_task_recomputes(partner, accumulative_kind):
     assert thresholds_recompute_nightly.call_local() == 1
     card.refresh_from_db()
     assert card.percent == D("0")
+
+
+def test_order_form_takes_a_scanned_card_and_the_detail_shows_it(
+    browser_as, partner, counterparty, agreement, products, card
+):
+    from django.urls import reverse
+
+    response = browser_as("owner").post(
+        reverse("sales:order_create"),
+        {
+            "partner": partner.pk,
+            "counterparty": counterparty.pk,
+            "agreement": agreement.pk,
+            "date": DAY.isoformat(),
+            "loyalty_card": f" {card.number} ",
+            "lines-TOTAL_FORMS": "1",
+            "lines-INITIAL_FORMS": "0",
+            "lines-0-product": products["P-1"].pk,
+            "lines-0-quantity": "2",
+        },
+    )
+    made = CustomerOrder.objects.get()
+    assert response.status_code == 302
+    assert made.loyalty_card == card and made.lines.get().price == D("465.00")
+    page = browser_as("owner").get(reverse("sales:order_detail", args=[made.pk]))
+    assert card.number in page.content.decode()
+
+
+def test_order_form_with_an_expired_card_shows_the_error(
+    browser_as, partner, counterparty, agreement, products, fixed_kind
+):
+    from django.urls import reverse
+
+    expired = loyalty.card_issue(
+        kind=fixed_kind,
+        partner=partner,
+        issued_on=datetime.date(2025, 1, 1),
+        valid_to=datetime.date(2025, 12, 31),
+    )
+    response = browser_as("owner").post(
+        reverse("sales:order_create"),
+        {
+            "partner": partner.pk,
+            "counterparty": counterparty.pk,
+            "agreement": agreement.pk,
+            "date": DAY.isoformat(),
+            "loyalty_card": expired.number,
+            "lines-TOTAL_FORMS": "1",
+            "lines-INITIAL_FORMS": "0",
+            "lines-0-product": products["P-1"].pk,
+            "lines-0-quantity": "2",
+        },
+    )
+    assert response.status_code == 400
+    assert f"Loyalty card {expired.number} is not valid on 2026-03-02." in response.content.decode()
+    assert not CustomerOrder.objects.exists()

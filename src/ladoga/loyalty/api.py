@@ -132,10 +132,14 @@ class CardFilters(Schema):
     partner: int | None = None
 
 
-def _staff(request: HttpRequest):
+def _staff(request: HttpRequest, permission: str | None = None):
+    """The acting staff member; portal clients, and users without `permission` when one is
+    named, get 403 before any record is looked up."""
     user = request.user
     if user.is_portal:
         raise PermissionDenied(_("Portal users work in the client portal."))
+    if permission and not user.has_perm(permission):
+        raise PermissionDenied(_("You may not do this."))
     return user
 
 
@@ -170,7 +174,7 @@ def kind_list(request: HttpRequest):
 def kind_create(request: HttpRequest, payload: CardKindIn, response: HttpResponse):
     """Create a card kind: a fixed discount, or thresholds on purchase totals over a
     rolling period; the number format and the rule for the agreement's discount."""
-    user = _staff(request)
+    user = _staff(request, services.MANAGE_KINDS)
     data = payload.dict()
     data["thresholds"] = _thresholds(payload.thresholds)
     kind = services.card_kind_create(by=user, **data)
@@ -233,7 +237,7 @@ def card_lookup(request: HttpRequest, number: str = Query(..., max_length=64)):
 def card_create(request: HttpRequest, payload: CardIn, response: HttpResponse):
     """Issue a card to a partner or a contact person; without `number` the kind's next
     number is given."""
-    user = _staff(request)
+    user = _staff(request, services.ISSUE_CARDS)
     kind = queries.card_kinds_visible_to(user=user).filter(pk=payload.kind_id).first()
     partner = contact = None
     if payload.partner_id is not None:
