@@ -11,6 +11,7 @@ from ladoga.claims.api import router as claims_router
 from ladoga.core.api import install_problem_handlers
 from ladoga.deals.api import router as deals_router
 from ladoga.interactions import api as interactions_api
+from ladoga.loyalty.api import router as loyalty_router
 from ladoga.partners.api import router as partners_router
 from ladoga.partners.exchange_api import router as partners_exchange_router
 from ladoga.sales.api import router as sales_router
@@ -66,6 +67,7 @@ api.add_router("/interactions", interactions_api.router)
 api.add_router("/tasks", interactions_api.tasks_router)
 api.add_router("/notifications", interactions_api.notifications_router)
 api.add_router("/", claims_router)
+api.add_router("/", loyalty_router)
 api.add_router("/", sales_router)
 api.add_router("/", deals_router)
 # After the deals and claims routers: their own /reports/funnel etc. stay as they are.

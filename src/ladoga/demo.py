@@ -23,6 +23,7 @@ from ladoga.accounts.services import department_create, department_head_set, use
 from ladoga.claims.demo import demo_claims
 from ladoga.deals.demo import demo_deals
 from ladoga.interactions.demo import demo_interactions
+from ladoga.loyalty.demo import demo_loyalty
 from ladoga.partners.demo import demo_partners
 from ladoga.partners.models import Partner, PartnerStatus
 from ladoga.portal.demo import demo_portal
@@ -171,6 +172,7 @@ DEMO_STEPS: list[tuple[str, Callable[[DemoContext], None]]] = [
     ("people", demo_people),
     ("partners", demo_partners),
     ("interactions", demo_interactions),
+    ("loyalty", demo_loyalty),
     ("sales", demo_sales),
     ("deals", demo_deals),
     ("claims", demo_claims),

@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "ladoga.accounts",
     "ladoga.partners",
     "ladoga.interactions",
+    "ladoga.loyalty",
     "ladoga.sales",
     "ladoga.deals",
     "ladoga.claims",

@@ -7,6 +7,7 @@ from ladoga.api import api
 from ladoga.claims import urls as claims_urls
 from ladoga.deals import urls as deals_urls
 from ladoga.interactions import urls as interactions_urls
+from ladoga.loyalty import urls as loyalty_urls
 from ladoga.portal import urls as portal_urls
 from ladoga.sales import urls as sales_urls
 from ladoga.web import views as web_views
@@ -27,6 +28,7 @@ urlpatterns = [
     path("portal/", include(portal_urls)),
     path("sales/", include(sales_urls)),
     path("reports/", include("ladoga.analytics.urls")),
+    path("loyalty/", include(loyalty_urls)),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

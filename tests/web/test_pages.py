@@ -49,7 +49,7 @@ def test_not_found_page_is_the_shells(browser_as):
     assert "web/ladoga.css" in page
 
 
-@pytest.mark.parametrize("path, section", [("/", "dashboard"), ("/soon/loyalty/", "loyalty")])
+@pytest.mark.parametrize("path, section", [("/", "dashboard"), ("/loyalty/", "loyalty")])
 def test_menu_marks_exactly_one_section(browser_as, path, section):
     response = browser_as("owner").get(path)
 

@@ -31,9 +31,17 @@ class SalesConfig(AppConfig):
         from ladoga.accounts.roles import ROLE_PERMISSIONS, Role
         from ladoga.accounts.services import roles_sync
         from ladoga.core import files
+        from ladoga.loyalty.purchases import purchases_source_register
         from ladoga.partners.merging import merge_references_register
 
+        from . import loyalty_source
         from . import models as m
+
+        # Loyalty (below sales) reads purchases through its registry: accumulative cards'
+        # thresholds and the card-holder analysis.
+        purchases_source_register(
+            totals=loyalty_source.shipped_totals, monthly=loyalty_source.purchases_by_month
+        )
 
         # Record-level access (X1). The catalogue is everyone's on the staff; agreements
         # and documents follow their partner's responsible manager (and the manager's

@@ -10,6 +10,7 @@ import datetime
 import random
 from decimal import Decimal
 
+from ladoga.loyalty.models import CardStatus, LoyaltyCard
 from ladoga.partners.models import Counterparty, Partner, PartnerStatus, Segment
 from ladoga.partners.services import segment_create
 
@@ -199,6 +200,20 @@ def demo_sales(ctx) -> None:
         agreement = terms[client.pk]
         date = year_ago + datetime.timedelta(days=rng.randrange(0, 350))
         chosen = rng.sample(products, rng.randint(1, 5))
+        # Some clients show their loyalty card (one valid on the order's date).
+        card = None
+        if rng.random() < 0.4:
+            card = (
+                LoyaltyCard.objects.filter(
+                    partner=client,
+                    status=CardStatus.ACTIVE,
+                    issued_on__lte=date,
+                    valid_to__isnull=True,
+                )
+                .select_related("kind")
+                .order_by("pk")
+                .first()
+            )
         order = services.order_create(
             partner=client,
             counterparty=counterparties[client.pk],
@@ -206,6 +221,7 @@ def demo_sales(ctx) -> None:
             contract=contracts.get(client.pk),
             date=date,
             manager=client.manager,
+            loyalty_card=card,
             lines=[
                 LineIn(
                     product=product,

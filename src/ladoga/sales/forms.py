@@ -136,10 +136,19 @@ class OrderForm(DocumentHeadForm):
         help_text=_("Empty: the order's date plus the agreement's delivery term."),
     )
 
+    loyalty_card = forms.CharField(
+        label=_("Loyalty card"),
+        required=False,
+        max_length=64,
+        help_text=_("Scan or type the client's card number; its discount goes into the prices."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+
     def __init__(self, *args, counterparties, contracts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["counterparty"].queryset = counterparties
         self.fields["contract"].queryset = contracts
+        self.fields["loyalty_card"].widget.attrs.setdefault("class", "input")
 
 
 class ProposalLineForm(forms.Form):

@@ -8,6 +8,7 @@ every violation with its stable code. `services.order_post` posts only when it i
 from django.utils.translation import gettext as _
 
 from ladoga.core.errors import Violation
+from ladoga.loyalty.discounts import card_order_violations
 from ladoga.partners.models import RegistryStatus
 
 from . import rules
@@ -56,6 +57,11 @@ def order_violations(order: CustomerOrder) -> list[Violation]:
                 % {"contract": order.contract, "date": order.date.isoformat()},
                 "contract_id",
             )
+        )
+    if order.loyalty_card_id is not None:
+        # An expired, blocked or another client's card: each with its own code.
+        violations += card_order_violations(
+            order.loyalty_card, partner_id=order.partner_id, on=order.date
         )
     if agreement is None:
         violations.append(
@@ -113,6 +119,7 @@ def order_violations(order: CustomerOrder) -> list[Violation]:
         product_ids=[line.product_id for line in lines],
         on=order.date,
         partner_id=order.partner_id,
+        card=order.loyalty_card,
     )
     for index, line in enumerate(lines):
         price = expected.get(line.product_id)

@@ -11,6 +11,9 @@ from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
 
+from ladoga.loyalty.discounts import card_discount_steps
+from ladoga.loyalty.models import LoyaltyCard
+
 from . import rules
 from .models import Agreement, Price, PriceType, Product
 
@@ -76,27 +79,29 @@ def price_on(*, product: Product, price_type: PriceType, on: datetime.date) -> D
     return None if amount is None else rules.money_round(amount)
 
 
-def loyalty_discount_percent(*, partner_id: int, on: datetime.date) -> Decimal:
-    """The loyalty-card discount a partner gets on a date.
-
-    LOYALTY HOOK: the loyalty domain (below sales in the layering, so sales may import it)
-    will answer here from the partner's active card; every agreement price — on proposals,
-    on orders and in the posting control — then includes it. Until then there is none."""
-    return Decimal("0")
-
-
 def agreement_prices(
-    *, agreement: Agreement, product_ids: Iterable[int], on: datetime.date, partner_id: int
+    *,
+    agreement: Agreement,
+    product_ids: Iterable[int],
+    on: datetime.date,
+    partner_id: int,
+    card: LoyaltyCard | None = None,
 ) -> dict[int, Decimal | None]:
     """The price each product has under `agreement` on `on`: the price type's price less
-    the agreement's discount (or plus its markup), less the loyalty discount."""
-    loyalty = loyalty_discount_percent(partner_id=partner_id, on=on)
+    the agreement's discount (or plus its markup); with a loyalty card, less the card's
+    discount combined with the agreement's by the card kind's rule ("larger": the larger
+    of the two; "both": one after the other). A card that may not be used on the date or
+    for this client gives no discount (the posting control names it)."""
+    steps = card_discount_steps(
+        card, agreement_percent=agreement.discount_percent, partner_id=partner_id, on=on
+    )
     listed = prices_on(price_type=agreement.price_type, product_ids=product_ids, on=on)
     result = {}
     for pk, price in listed.items():
         if price is None:
             result[pk] = None
             continue
-        price = rules.agreement_price(price, agreement.discount_percent)
-        result[pk] = rules.agreement_price(price, loyalty) if loyalty else price
+        for step in steps:
+            price = rules.agreement_price(price, step)
+        result[pk] = price
     return result

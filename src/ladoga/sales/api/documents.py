@@ -9,6 +9,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ladoga.accounts.access import get_visible_or_404
 from ladoga.core.api import expected_version, with_etag
 from ladoga.core.errors import ValidationFailed
+from ladoga.loyalty.models import LoyaltyCard
 from ladoga.partners.models import Counterparty, Partner
 
 from .. import queries, services
@@ -59,6 +60,7 @@ def _document_refs(request: HttpRequest, changes: dict) -> dict:
         ("counterparty_id", Counterparty),
         ("agreement_id", Agreement),
         ("contract_id", Contract),
+        ("loyalty_card_id", LoyaltyCard),
     ):
         if field in changes:
             changes[field.removesuffix("_id")] = ref(request, model, changes.pop(field), field)
@@ -71,7 +73,7 @@ def _document_refs(request: HttpRequest, changes: dict) -> dict:
 
 def _patch(payload) -> dict:
     """The fields a PATCH sends; null clears only the references that may be empty."""
-    nullable = {"agreement_id", "contract_id", "deal_id", "valid_until"}
+    nullable = {"agreement_id", "contract_id", "deal_id", "valid_until", "loyalty_card_id"}
     return {
         k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k in nullable
     }

@@ -333,6 +333,9 @@ class OrderIn(Schema):
     tax_regime: str | None = None
     deal_id: int | None = Field(None, description=DEAL_ID)
     comment: str = ""
+    loyalty_card_id: int | None = Field(
+        None, description="a loyalty card of the client: its discount goes into the prices"
+    )
 
 
 class OrderPatch(Schema):
@@ -346,10 +349,12 @@ class OrderPatch(Schema):
     tax_regime: str | None = None
     deal_id: int | None = Field(None, description=DEAL_ID)
     comment: str | None = None
+    loyalty_card_id: int | None = None
 
 
 class OrderOut(SalesDocumentOut):
     contract_id: int | None
+    loyalty_card_id: int | None
     delivery_date: datetime.date
     posted_at: datetime.datetime | None
 

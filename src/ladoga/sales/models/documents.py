@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ladoga.core.models import BusinessModel
+from ladoga.loyalty.models import LoyaltyCard
 from ladoga.partners.models import Counterparty, Partner
 
 from ._fields import money
@@ -127,6 +128,14 @@ class CustomerOrder(SalesDocument):
     )
     delivery_date = models.DateField(_("delivery date"))
     posted_at = models.DateTimeField(_("posted"), null=True, blank=True)
+    loyalty_card = models.ForeignKey(
+        LoyaltyCard,
+        verbose_name=_("loyalty card"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -80,15 +80,16 @@ def lines_build(
     on: datetime.date,
     partner_id: int,
     tax_regime: str,
+    card=None,
 ) -> tuple[list[dict], tuple[Decimal, Decimal, Decimal]]:
     """The stored values of each line, and the document's (amount, VAT, total). A line
     without a price takes the agreement's price on the document's date (0 when there is
-    none: a draft may be incomplete)."""
+    none: a draft may be incomplete), with the loyalty card's discount where one is given."""
     expected = {}
     missing = [line.product.pk for line in lines if line.price is None]
     if agreement is not None and missing:
         expected = pricing.agreement_prices(
-            agreement=agreement, product_ids=missing, on=on, partner_id=partner_id
+            agreement=agreement, product_ids=missing, on=on, partner_id=partner_id, card=card
         )
     rows = []
     for position, line in enumerate(lines):

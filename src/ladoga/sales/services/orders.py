@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from ladoga.core.errors import Conflict, ValidationFailed
 from ladoga.core.locking import locked_rows
 from ladoga.core.numbering import number_next
+from ladoga.loyalty.discounts import card_order_violations
+from ladoga.loyalty.models import LoyaltyCard
 from ladoga.partners.models import Counterparty, Partner
 
 from .. import rules
@@ -63,8 +65,17 @@ def _lines_build(order: CustomerOrder, lines: Sequence[LineIn]) -> list[dict]:
         on=order.date,
         partner_id=order.partner_id,
         tax_regime=order.tax_regime,
+        card=order.loyalty_card,
     )
     return rows
+
+
+def _card_check(card, *, partner: Partner, on: datetime.date) -> list:
+    """A card put on an order must be usable: active, valid on the order's date, the
+    client's own (the posting control checks the same again when the order is posted)."""
+    if card is None:
+        return []
+    return card_order_violations(card, partner_id=partner.pk, on=on)
 
 
 @transaction.atomic
@@ -82,6 +93,7 @@ def order_create(
     deal_id: int | None = None,
     comment: str = "",
     manager=None,
+    loyalty_card: LoyaltyCard | None = None,
     by=None,
 ) -> CustomerOrder:
     """Create a draft order. The agreement gives what is not given: line prices on the
@@ -102,6 +114,7 @@ def order_create(
     violations += deal_id_check(
         deal_id, by=by, partner_id=partner.pk, code=C.ORDER_DEAL_OF_ANOTHER_PARTNER
     )
+    violations += _card_check(loyalty_card, partner=partner, on=date)
     if violations:
         raise ValidationFailed(violations)
     if stages is None:
@@ -121,6 +134,7 @@ def order_create(
         deal_id=deal_id,
         comment=comment or "",
         manager=manager or by,
+        loyalty_card=loyalty_card,
         created_by=by,
     )
     rows = _lines_build(order, lines)
@@ -142,6 +156,7 @@ ORDER_CHANGEABLE = {
     "deal_id",
     "comment",
     "manager",
+    "loyalty_card",
 }
 
 
@@ -189,12 +204,26 @@ def order_update(
             partner_id=order.partner_id,
             code=C.ORDER_DEAL_OF_ANOTHER_PARTNER,
         )
+    if changes.get("loyalty_card") is not None and (
+        changes["loyalty_card"].pk != order.loyalty_card_id or "date" in changes
+    ):
+        violations += _card_check(
+            changes["loyalty_card"], partner=order.partner, on=changes.get("date", order.date)
+        )
     if violations:
         raise ValidationFailed(violations)
     for key, value in changes.items():
         setattr(order, key, value)
+    if lines is None and "loyalty_card" in changes:
+        # Another card, another discount: the lines take the agreement's prices again.
+        lines = [
+            LineIn(
+                product=line.product, quantity=line.quantity, discount_percent=line.discount_percent
+            )
+            for line in lines_of(order)
+        ]
     rows = None
-    if lines is not None or {"tax_regime", "date", "agreement"} & set(changes):
+    if lines is not None or {"tax_regime", "date", "agreement", "loyalty_card"} & set(changes):
         rows = _lines_build(order, lines if lines is not None else lines_of(order))
     stamp(order, by).save()
     if rows is not None:
@@ -205,11 +234,11 @@ def order_update(
 
 
 def _order_locked(order: CustomerOrder) -> CustomerOrder:
-    """The order under a row lock, its agreement, counterparty, contract and partner read
-    after the lock (core.locking: joined while waiting, they come back empty)."""
+    """The order under a row lock, its agreement, counterparty, contract, partner and card
+    read after the lock (core.locking: joined while waiting, they come back empty)."""
     return locked_rows(
         CustomerOrder.objects.filter(pk=order.pk).select_related(
-            "agreement__price_type", "counterparty", "contract", "partner"
+            "agreement__price_type", "counterparty", "contract", "partner", "loyalty_card__kind"
         )
     ).get()
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from ladoga.core.errors import Conflict, ValidationFailed, Violation
 from ladoga.core.numbering import number_next
+from ladoga.loyalty.services import card_thresholds_recompute
 
 from .. import rules
 from ..errors import SalesCode as C
@@ -185,6 +186,8 @@ def shipment_create(
     for row in rows:
         row.shipment = shipment
     rows_create(ShipmentLine, rows, by)
+    # The shipment counts towards the client's accumulative loyalty cards at once.
+    card_thresholds_recompute(partner_ids=[order.partner_id])
     return shipment
 
 

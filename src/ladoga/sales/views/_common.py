@@ -34,6 +34,7 @@ FIELD_ALIASES = {
     "agreement_id": "agreement",
     "counterparty_id": "counterparty",
     "contract_id": "contract",
+    "loyalty_card_id": "loyalty_card",
 }
 
 

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ladoga.accounts.access import get_visible_or_404, visible
-from ladoga.core.errors import DomainError
+from ladoga.core.errors import DomainError, ValidationFailed
+from ladoga.loyalty.queries import card_lookup
 from ladoga.partners.models import Counterparty, Partner
 from ladoga.partners.queries import partners_visible_to
 
@@ -39,7 +40,7 @@ from ._common import (
 def _order(request, order_id: int) -> CustomerOrder:
     return get_visible_or_404(
         CustomerOrder.objects.select_related(
-            "partner", "counterparty", "agreement", "contract", "manager"
+            "partner", "counterparty", "agreement", "contract", "manager", "loyalty_card__kind"
         ),
         request.user,
         pk=order_id,
@@ -124,6 +125,18 @@ def _line(row: dict) -> services.LineIn:
     )
 
 
+def _card_of(user, number: str | None):
+    """The loyalty card typed (or scanned) on the order form, if the user may see it."""
+    if not (number or "").strip():
+        return None
+    card = card_lookup(number, user)
+    if card is None:
+        raise ValidationFailed.single(
+            "not_found", _("No loyalty card with this number that you can see."), "loyalty_card"
+        )
+    return card
+
+
 @login_required
 def order_form(request, order_id: int | None = None):
     if not request.user.has_perm(DOCUMENTS):
@@ -143,6 +156,7 @@ def order_form(request, order_id: int | None = None):
             "date": order.date,
             "delivery_date": order.delivery_date,
             "comment": order.comment,
+            "loyalty_card": order.loyalty_card.number if order.loyalty_card_id else "",
         }
         lines_initial = [
             {
@@ -174,6 +188,7 @@ def order_form(request, order_id: int | None = None):
     def save(data: dict, rows: list[dict]) -> CustomerOrder:
         lines = [_line(row) for row in rows]
         head = {k: data[k] for k in ("counterparty", "agreement", "contract", "date", "comment")}
+        head["loyalty_card"] = _card_of(request.user, data.get("loyalty_card"))
         if order is None:
             return services.order_create(
                 partner=data["partner"],
