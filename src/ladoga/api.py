@@ -6,6 +6,7 @@ from ladoga.accounts.api import auth_router
 from ladoga.accounts.api import router as accounts_router
 from ladoga.accounts.attachments import router as files_router
 from ladoga.accounts.auth import api_auth
+from ladoga.analytics.classification_api import router as classification_router
 from ladoga.claims.api import router as claims_router
 from ladoga.core.api import install_problem_handlers
 from ladoga.deals.api import router as deals_router
@@ -42,3 +43,4 @@ api.add_router("/notifications", interactions_api.notifications_router)
 api.add_router("/", claims_router)
 api.add_router("/", sales_router)
 api.add_router("/", deals_router)
+api.add_router("/", classification_router)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("deals/", include(deals_urls)),
     path("portal/", include(portal_urls)),
     path("sales/", include(sales_urls)),
+    path("analytics/", include("ladoga.analytics.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
