@@ -80,9 +80,9 @@ def xyz_class(cv: Decimal | None, *, x: Decimal, y: Decimal) -> str:
 
 
 def quintiles(values: Mapping[K, float | Decimal | int], *, higher_is_better=True) -> dict[K, int]:
-    """A score 1–5 for every key: 5 for the best fifth. A key's score is one plus five times
-    the share of keys strictly worse than it, rounded down, so equal values get equal
-    scores whatever the order."""
+    """A score 1–5 for every key, 5 for the best fifth: five times the share of keys that
+    are not better than it, rounded up. Equal values get equal scores whatever the order,
+    and the best value always scores 5."""
     n = len(values)
     if not n:
         return {}
@@ -90,10 +90,10 @@ def quintiles(values: Mapping[K, float | Decimal | int], *, higher_is_better=Tru
     scores = {}
     for key, value in values.items():
         if higher_is_better:
-            worse = bisect.bisect_left(ordered, value)
+            not_better = bisect.bisect_right(ordered, value)
         else:
-            worse = n - bisect.bisect_right(ordered, value)
-        scores[key] = min(5, 1 + (5 * worse) // n)
+            not_better = n - bisect.bisect_left(ordered, value)
+        scores[key] = max(1, -(-5 * not_better // n))
     return scores
 
 

@@ -187,7 +187,8 @@ def classify(
             last[partner_id] = last_day
     revenue = {pk: sum(values, ZERO) for pk, values in series.items()}
     if settings.basis == Basis.ORDERS:
-        value = {pk: Decimal(shipments[pk]) for pk in series}
+        # A client negative on the whole (returns) is C on every basis.
+        value = {pk: Decimal(shipments[pk]) if revenue[pk] > 0 else ZERO for pk in series}
     else:
         value = revenue
     abc = rules.abc_classes(value, a=settings.a_share, b=settings.b_share)
