@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from ladoga.core.numbers import money
 from ladoga.partners.queries import partners_visible_to
 
 from . import classification_services as services
@@ -38,6 +39,14 @@ class ClassOut(Schema):
     @staticmethod
     def resolve_partner_name(row) -> str:
         return row.partner.name
+
+    @staticmethod
+    def resolve_revenue(row) -> Decimal:
+        return money(row.revenue)
+
+    @staticmethod
+    def resolve_value(row) -> Decimal:
+        return money(row.value)
 
 
 class PartnerClassOut(Schema):
