@@ -78,7 +78,9 @@ def test_settings_read_and_write(api_as):
         "y_limit": "30",
         "stopped_factor": "2.5",
     }
-    assert api_as("owner").put("/api/v1/analytics/classification/settings", payload).status_code == 403
+    assert (
+        api_as("owner").put("/api/v1/analytics/classification/settings", payload).status_code == 403
+    )
     response = api_as("admin").put("/api/v1/analytics/classification/settings", payload)
     assert response.status_code == 200
     assert response.json()["months"] == 24

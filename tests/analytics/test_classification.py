@@ -31,7 +31,10 @@ def rows_by_name(run):
 def test_recompute_classifies_the_hand_computed_dataset(clients, admin_user):
     run = services.classification_recompute(by=admin_user, on=ON)
 
-    assert (run.period_start, run.period_end) == (datetime.date(2025, 4, 1), datetime.date(2026, 3, 31))
+    assert (run.period_start, run.period_end) == (
+        datetime.date(2025, 4, 1),
+        datetime.date(2026, 3, 31),
+    )
     assert run.by == admin_user and run.finished_at and run.clients == 5
     rows = rows_by_name(run)
     assert {name: row.label for name, row in rows.items()} == {
@@ -142,7 +145,10 @@ def test_orders_basis_classifies_by_the_number_of_shipments(clients, admin_user)
 
 
 BAD_SETTINGS = [
-    ({"a_share": D("80"), "b_share": D("15"), "c_share": D("10")}, ["classification_shares_not_100"]),
+    (
+        {"a_share": D("80"), "b_share": D("15"), "c_share": D("10")},
+        ["classification_shares_not_100"],
+    ),
     (
         {"a_share": D("95"), "b_share": D("10"), "c_share": D("-5")},
         ["classification_share_not_positive"],
@@ -174,13 +180,17 @@ def test_bad_thresholds_are_refused_and_nothing_is_written(admin_user, change, c
     assert error.value.codes == codes
     assert error.value.status == 422
     after = ClassificationSettings.objects.get()
-    assert (after.a_share, after.b_share, after.c_share, after.months, after.basis) == (
-        before.a_share,
-        before.b_share,
-        before.c_share,
-        before.months,
-        before.basis,
-    ) == (80, 15, 5, 12, "revenue")
+    assert (
+        (after.a_share, after.b_share, after.c_share, after.months, after.basis)
+        == (
+            before.a_share,
+            before.b_share,
+            before.c_share,
+            before.months,
+            before.basis,
+        )
+        == (80, 15, 5, 12, "revenue")
+    )
 
 
 def test_the_messages_of_bad_thresholds(admin_user):

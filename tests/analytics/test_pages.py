@@ -70,7 +70,9 @@ def test_the_settings_form_refuses_bad_thresholds_and_saves_good_ones(browser_as
     assert services.settings_current().c_share == 5
 
     assert browser_as("owner").post("/analytics/classes/settings/", data).status_code == 403
-    saved = browser_as("admin").post("/analytics/classes/settings/", {**data, "c_share": "5", "months": "6"})
+    saved = browser_as("admin").post(
+        "/analytics/classes/settings/", {**data, "c_share": "5", "months": "6"}
+    )
     assert saved.status_code == 302 and services.settings_current().months == 6
 
 

@@ -95,7 +95,9 @@ def test_quintiles_give_ties_the_same_score():
     }
     assert set(rules.quintiles(dict.fromkeys(range(7), 3)).values()) == {5}
     # Four tied at the top all score 5, the one below 1.
-    assert rules.quintiles({"a": 9, "b": 9, "c": 9, "d": 9, "e": 1}) == dict(a=5, b=5, c=5, d=5, e=1)
+    assert rules.quintiles({"a": 9, "b": 9, "c": 9, "d": 9, "e": 1}) == dict(
+        a=5, b=5, c=5, d=5, e=1
+    )
     # Fewer days since the last purchase is better.
     assert rules.quintiles({"new": 1, "old": 300}, higher_is_better=False) == {"new": 5, "old": 3}
 
