@@ -235,9 +235,18 @@ def test_settings_are_saved(actors):
     )
 
 
+@pytest.mark.parametrize(
+    "language, title",
+    [
+        ("en", "Steady is at risk: a good client has stopped buying as before"),
+        ("ru", "Steady под угрозой ухода: хороший клиент покупает реже, чем раньше"),
+    ],
+)
 def test_a_good_client_crossing_into_at_risk_is_announced_to_its_manager_once(
-    clients, actors, ship
+    clients, actors, ship, language, title
 ):
+    actors["owner"].language = language
+    actors["owner"].save(update_fields=["language"])
     services.classification_recompute(on=ON)
     assert rows_by_name(ClassificationRun.objects.get())["Steady"].rfm == "champions"
     # Everybody buys in September 2026 except the steady client: over October 2025 –
@@ -254,7 +263,7 @@ def test_a_good_client_crossing_into_at_risk_is_announced_to_its_manager_once(
     assert [(n.user, n.url) for n in sent] == [
         (actors["owner"], f"/partners/{clients['steady'].pk}/")
     ]
-    assert sent[0].title == "Steady is at risk: a good client has stopped buying as before"
+    assert sent[0].title == title
 
 
 def test_segment_rules_by_class_read_the_stored_classification(clients, admin_user):
