@@ -7,6 +7,7 @@ from ladoga.accounts.api import router as accounts_router
 from ladoga.accounts.attachments import router as files_router
 from ladoga.accounts.auth import api_auth
 from ladoga.analytics.api import router as analytics_router
+from ladoga.analytics.classification_api import router as classification_router
 from ladoga.claims.api import router as claims_router
 from ladoga.core.api import install_problem_handlers
 from ladoga.deals.api import router as deals_router
@@ -70,5 +71,6 @@ api.add_router("/", claims_router)
 api.add_router("/", loyalty_router)
 api.add_router("/", sales_router)
 api.add_router("/", deals_router)
+api.add_router("/", classification_router)
 # After the deals and claims routers: their own /reports/funnel etc. stay as they are.
 api.add_router("/", analytics_router)

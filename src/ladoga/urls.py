@@ -27,7 +27,7 @@ urlpatterns = [
     path("deals/", include(deals_urls)),
     path("portal/", include(portal_urls)),
     path("sales/", include(sales_urls)),
-    path("reports/", include("ladoga.analytics.urls")),
+    path("", include("ladoga.analytics.urls")),
     path("loyalty/", include(loyalty_urls)),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

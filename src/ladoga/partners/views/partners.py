@@ -19,6 +19,7 @@ from ladoga.web.forms import form_errors_from
 
 from .. import queries, services
 from ..cards import partner_card_tabs
+from ..classes import class_of
 from ..forms import PartnerForm
 from ..models import (
     BankAccount,
@@ -238,6 +239,7 @@ def partner_detail(request, pk: int):
         "tabs": TABS,
         "extra_tabs": extra_tabs,
         "flagged": flagged,
+        "client_class": class_of(partner.pk),
         "can_change": request.user.has_perm("partners.change_partner"),
         **_tab_context(request, partner, tab),
     }

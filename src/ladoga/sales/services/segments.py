@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ladoga.core.errors import ValidationFailed
+from ladoga.partners.classes import classes_of
 from ladoga.partners.models import (
     ContactInfo,
     Counterparty,
@@ -101,7 +102,8 @@ def partners_in_region(region: str, partners) -> set[int]:
 
 def rule_member_ids(rule: SegmentRule, *, on: datetime.date | None = None) -> set[int]:
     """The ids of the active partners that meet every condition of `rule`; the ABC class
-    is taken from the revenue of the twelve months up to `on` (today)."""
+    is the stored classification's, or computed from the twelve months up to `on`
+    (today) while none has been run (`abc_of`)."""
     partners = Partner.objects.filter(status=PartnerStatus.ACTIVE)
     if rule.role:
         partners = partners.filter(**{ROLE_FIELDS[rule.role]: True})
@@ -114,11 +116,19 @@ def rule_member_ids(rule: SegmentRule, *, on: datetime.date | None = None) -> se
     else:
         ids = set(partners.values_list("pk", flat=True))
     if rule.abc_class:
-        # The sales domain classifies by its own shipments today; the analytics domain
-        # (a later issue) may replace this source without changing the rule.
-        classes = queries.partner_abc_classes(on=on or today())
+        classes = abc_of(ids, on=on)
         ids = {pk for pk in ids if classes.get(pk, rules.ABC_C) == rule.abc_class}
     return ids
+
+
+def abc_of(partner_ids: set[int], *, on: datetime.date | None = None) -> dict[int, str]:
+    """The ABC class of partners: the stored classification of the analytics domain
+    (`partners.classes`) once one has been run; until then, computed here from the
+    shipments of the twelve months up to `on` (today). A partner missing is C."""
+    stored = classes_of(partner_ids)
+    if stored:
+        return {pk: found.abc for pk, found in stored.items()}
+    return queries.partner_abc_classes(on=on or today())
 
 
 @transaction.atomic

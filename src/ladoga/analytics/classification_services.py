@@ -1,0 +1,350 @@
+"""Writes of the client classification (SPEC A7, L3): the settings and the recomputation.
+
+A recomputation reads the monthly totals of every client with ONE grouped query over the
+shipments, classifies in Python (`classification_rules`) and stores a run with every
+client's class in batches. Revenue is counted from shipments (sales.queries
+revenue_by_partner does the same); products carry no cost, so the basis is revenue or the
+number of shipments, never gross profit.
+"""
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Max, Sum
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from ladoga.accounts.roles import Role
+from ladoga.core.errors import Violation
+from ladoga.interactions.services import notification_send
+from ladoga.partners.models import Partner
+from ladoga.sales.models import Shipment
+
+from . import classification_rules as rules
+from .errors import AnalyticsCode as C
+from .errors import ClassificationSettingsInvalid
+from .models import Basis, ClassificationRun, ClassificationSettings, ClientClassification
+
+BATCH = 5000
+HUNDRED = Decimal("100")
+ZERO = Decimal("0")
+MONTHS_MIN, MONTHS_MAX = 3, 36
+
+
+def may_manage(user) -> bool:
+    """Recomputing on demand and changing the thresholds are for administrators and heads."""
+    return bool(user and user.is_authenticated and user.role in (Role.ADMIN, Role.HEAD))
+
+
+def manage_check(user) -> None:
+    if user is not None and not may_manage(user):
+        raise PermissionDenied(_("Your role may not do this."))
+
+
+def settings_current() -> ClassificationSettings:
+    """The settings row (created with the defaults 80/15/5 %, 12 months, 10/25 % at first)."""
+    found = ClassificationSettings.objects.order_by("pk").first()
+    return found or ClassificationSettings.objects.create()
+
+
+def settings_problems(
+    *, basis: str, a_share, b_share, c_share, months: int, x_limit, y_limit, stopped_factor
+) -> list[Violation]:
+    """Everything wrong with a set of thresholds: the A, B and C shares are each above zero
+    and add up to 100 %; X's limit is below Y's; 3 to 36 months; a known basis."""
+    problems = []
+    if basis not in Basis.values:
+        problems.append(
+            Violation(
+                C.BASIS_UNKNOWN, _("The basis is revenue or the number of shipments."), "basis"
+            )
+        )
+    shares = {"a_share": a_share, "b_share": b_share, "c_share": c_share}
+    for field, value in shares.items():
+        if value is None or Decimal(value) <= 0:
+            problems.append(
+                Violation(C.CLASS_SHARE_NOT_POSITIVE, _("Each class share is above zero."), field)
+            )
+    if (
+        all(v is not None for v in shares.values())
+        and sum((Decimal(v) for v in shares.values()), ZERO) != HUNDRED
+    ):
+        problems.append(
+            Violation(
+                C.CLASS_SHARES_NOT_100, _("The A, B and C shares add up to 100 %."), "c_share"
+            )
+        )
+    if x_limit is None or y_limit is None or not (0 < Decimal(x_limit) < Decimal(y_limit)):
+        problems.append(
+            Violation(
+                C.XYZ_LIMITS_ORDER,
+                _("The X limit is above zero and below the Y limit."),
+                "y_limit",
+            )
+        )
+    if months is None or not (MONTHS_MIN <= int(months) <= MONTHS_MAX):
+        problems.append(
+            Violation(
+                C.MONTHS_OUT_OF_RANGE,
+                _("Demand is measured over %(low)s to %(high)s months.")
+                % {"low": MONTHS_MIN, "high": MONTHS_MAX},
+                "months",
+            )
+        )
+    if stopped_factor is None or Decimal(stopped_factor) < 1:
+        problems.append(
+            Violation(
+                C.STOPPED_FACTOR_INVALID,
+                _("A client stops buying after at least one usual interval."),
+                "stopped_factor",
+            )
+        )
+    return problems
+
+
+@transaction.atomic
+def classification_settings_update(
+    *,
+    by,
+    basis: str,
+    a_share: Decimal,
+    b_share: Decimal,
+    c_share: Decimal,
+    months: int,
+    x_limit: Decimal,
+    y_limit: Decimal,
+    stopped_factor: Decimal = Decimal("3"),
+) -> ClassificationSettings:
+    """Change the thresholds. Raises ClassificationSettingsInvalid listing every problem;
+    nothing is saved then."""
+    values = {
+        "basis": basis,
+        "a_share": a_share,
+        "b_share": b_share,
+        "c_share": c_share,
+        "months": months,
+        "x_limit": x_limit,
+        "y_limit": y_limit,
+        "stopped_factor": stopped_factor,
+    }
+    manage_check(by)
+    problems = settings_problems(**values)
+    if problems:
+        raise ClassificationSettingsInvalid(problems)
+    current = settings_current()
+    current = ClassificationSettings.objects.select_for_update().get(pk=current.pk)
+    for name, value in values.items():
+        setattr(current, name, value)
+    current.updated_by = by
+    current.save()
+    return current
+
+
+def classification_period(months: int, on: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The `months` whole calendar months before the month of `on`."""
+    end = on.replace(day=1) - datetime.timedelta(days=1)
+    start = rules.months_between(end, months)[0]
+    return start, end
+
+
+def monthly_totals(start: datetime.date, end: datetime.date) -> list[tuple]:
+    """(partner id, month, net total, shipments, last shipment day) of every client and
+    month with shipments in [start, end]: one grouped query."""
+    return list(
+        Shipment.objects.filter(date__gte=start, date__lte=end)
+        .annotate(month=TruncMonth("date"))
+        .values("partner_id", "month")
+        .annotate(total=Sum("total"), shipments=Count("id"), last=Max("date"))
+        .order_by()
+        .values_list("partner_id", "month", "total", "shipments", "last")
+    )
+
+
+def _as_date(value) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def classify(
+    rows: list[tuple], *, settings, start: datetime.date, end: datetime.date
+) -> dict[int, dict]:
+    """Every client's figures and classes from the monthly rows (pure Python)."""
+    months = rules.months_between(end, settings.months)
+    position = {month: index for index, month in enumerate(months)}
+    series: dict[int, list[Decimal]] = {}
+    shipments: dict[int, int] = defaultdict(int)
+    last: dict[int, datetime.date] = {}
+    for partner_id, month, total, count, last_day in rows:
+        buckets = series.setdefault(partner_id, [ZERO] * len(months))
+        buckets[position[_as_date(month)]] += Decimal(total or 0)
+        shipments[partner_id] += count
+        last_day = _as_date(last_day)
+        if partner_id not in last or last_day > last[partner_id]:
+            last[partner_id] = last_day
+    revenue = {pk: sum(values, ZERO) for pk, values in series.items()}
+    if settings.basis == Basis.ORDERS:
+        # A client negative on the whole (returns) is C on every basis.
+        value = {pk: Decimal(shipments[pk]) if revenue[pk] > 0 else ZERO for pk in series}
+    else:
+        value = revenue
+    abc = rules.abc_classes(value, a=settings.a_share, b=settings.b_share)
+    positive_total = sum((v for v in value.values() if v > 0), ZERO)
+    ordered = sorted(value, key=lambda pk: (-value[pk], pk))
+    recency = rules.quintiles({pk: (end - last[pk]).days for pk in series}, higher_is_better=False)
+    frequency = rules.quintiles(dict(shipments))
+    monetary = rules.quintiles(revenue)
+    found = {}
+    cumulative = ZERO
+    for pk in ordered:
+        share = value[pk] * HUNDRED / positive_total if positive_total and value[pk] > 0 else ZERO
+        cumulative += share
+        measured = value[pk] > 0 and revenue[pk] > 0
+        cv = rules.coefficient_of_variation(series[pk]) if measured else None
+        r, f, m = recency[pk], frequency[pk], monetary[pk]
+        found[pk] = {
+            "abc": abc[pk],
+            "xyz": rules.xyz_class(cv, x=settings.x_limit, y=settings.y_limit),
+            "value": value[pk],
+            "revenue": revenue[pk],
+            "shipments": shipments[pk],
+            "share": share,
+            "cumulative_share": cumulative,
+            "cv": cv,
+            "last_purchase": last[pk],
+            "recency": r,
+            "frequency": f,
+            "monetary": m,
+            "rfm": rules.rfm_segment(r, f, m),
+        }
+    return found
+
+
+def _q(value: Decimal | None, places: str) -> Decimal | None:
+    return None if value is None else value.quantize(Decimal(places))
+
+
+@transaction.atomic
+def classification_recompute(
+    *, by=None, scheduled: bool = False, on: datetime.date | None = None
+) -> ClassificationRun:
+    """Classify every client over the settings' months before the month of `on` (today)
+    and store the result as a new run.
+
+    Each client keeps the day it got its class and the class before it (from the previous
+    run). A good client (A or B, or champions or loyal) who crosses into "at risk" is
+    announced to its responsible manager once, when the crossing happens. Raises
+    ClassificationSettingsInvalid when the stored thresholds are wrong; nothing is written.
+    """
+    manage_check(by)
+    settings = settings_current()
+    problems = settings_problems(
+        basis=settings.basis,
+        a_share=settings.a_share,
+        b_share=settings.b_share,
+        c_share=settings.c_share,
+        months=settings.months,
+        x_limit=settings.x_limit,
+        y_limit=settings.y_limit,
+        stopped_factor=settings.stopped_factor,
+    )
+    if problems:
+        raise ClassificationSettingsInvalid(problems)
+    on = on or timezone.localdate()
+    start, end = classification_period(settings.months, on)
+    found = classify(monthly_totals(start, end), settings=settings, start=start, end=end)
+    before = previous_run()
+    earlier = {}
+    if before is not None:
+        earlier = {
+            row[0]: row[1:]
+            for row in ClientClassification.objects.filter(run=before).values_list(
+                "partner_id", "abc", "xyz", "since", "previous", "rfm"
+            )
+        }
+    run = ClassificationRun.objects.create(
+        by=by,
+        scheduled=scheduled,
+        basis=settings.basis,
+        a_share=settings.a_share,
+        b_share=settings.b_share,
+        c_share=settings.c_share,
+        months=settings.months,
+        x_limit=settings.x_limit,
+        y_limit=settings.y_limit,
+        period_start=start,
+        period_end=end,
+        clients=len(found),
+    )
+    day = on
+    rows, crossed = [], []
+    for pk, figures in found.items():
+        label = figures["abc"] + figures["xyz"]
+        since, previous, previous_rfm = day, "", ""
+        if pk in earlier:
+            abc, xyz, old_since, old_previous, previous_rfm = earlier[pk]
+            if abc + xyz == label:
+                since, previous = old_since, old_previous
+            else:
+                previous = abc + xyz
+            good = abc in ("A", "B") or previous_rfm in rules.GOOD_SEGMENTS
+            if (
+                figures["rfm"] == rules.RfmSegment.AT_RISK
+                and previous_rfm != rules.RfmSegment.AT_RISK
+                and good
+            ):
+                crossed.append(pk)
+        rows.append(
+            ClientClassification(
+                run=run,
+                partner_id=pk,
+                since=since,
+                previous=previous,
+                previous_rfm=previous_rfm,
+                **{
+                    **figures,
+                    "share": _q(figures["share"], "0.0001"),
+                    "cumulative_share": _q(figures["cumulative_share"], "0.0001"),
+                    "cv": _q(figures["cv"], "0.01"),
+                    "value": _q(figures["value"], "0.01"),
+                    "revenue": _q(figures["revenue"], "0.01"),
+                },
+            )
+        )
+    for index in range(0, len(rows), BATCH):
+        ClientClassification.objects.bulk_create(rows[index : index + BATCH])
+    run.finished_at = timezone.now()
+    run.save(update_fields=["finished_at"])
+    if crossed:
+        at_risk_notify(partner_ids=crossed)
+    return run
+
+
+def previous_run() -> ClassificationRun | None:
+    return ClassificationRun.objects.filter(finished_at__isnull=False).order_by("-id").first()
+
+
+def at_risk_notify(*, partner_ids: list[int]) -> int:
+    """Tell each responsible manager, in the manager's language, that a good client of
+    theirs is now at risk. Returns the number of notifications sent."""
+    sent = 0
+    for partner in Partner.objects.filter(pk__in=partner_ids, manager__isnull=False).select_related(
+        "manager"
+    ):
+        manager = partner.manager
+        with translation.override(getattr(manager, "language", None) or "ru"):
+            notification_send(
+                user=manager,
+                title=_("%(name)s is at risk: a good client has stopped buying as before")
+                % {"name": partner.name},
+                text=_(
+                    "The client used to buy often but has not bought lately. Get in touch "
+                    "before it is lost."
+                ),
+                url=reverse("partners:detail", args=[partner.pk]),
+            )
+        sent += 1
+    return sent
