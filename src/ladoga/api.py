@@ -6,10 +6,12 @@ from ladoga.accounts.api import auth_router
 from ladoga.accounts.api import router as accounts_router
 from ladoga.accounts.attachments import router as files_router
 from ladoga.accounts.auth import api_auth
+from ladoga.analytics.clients_api import router as analytics_clients_router
 from ladoga.claims.api import router as claims_router
 from ladoga.core.api import install_problem_handlers
 from ladoga.deals.api import router as deals_router
 from ladoga.interactions import api as interactions_api
+from ladoga.interactions.norms_api import router as contact_norms_router
 from ladoga.partners.api import router as partners_router
 from ladoga.partners.exchange_api import router as partners_exchange_router
 from ladoga.sales.api import router as sales_router
@@ -39,6 +41,8 @@ api.add_router("/", partners_router)
 api.add_router("/interactions", interactions_api.router)
 api.add_router("/tasks", interactions_api.tasks_router)
 api.add_router("/notifications", interactions_api.notifications_router)
+api.add_router("/contact-norms", contact_norms_router)
 api.add_router("/", claims_router)
 api.add_router("/", sales_router)
 api.add_router("/", deals_router)
+api.add_router("/", analytics_clients_router)

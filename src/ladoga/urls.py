@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from ladoga.accounts import urls as accounts_urls
+from ladoga.analytics import urls as analytics_urls
 from ladoga.analytics import views as analytics_views
 from ladoga.api import api
 from ladoga.claims import urls as claims_urls
@@ -21,6 +22,7 @@ urlpatterns = [
     path("deals/", include(deals_urls)),
     path("portal/", include(portal_urls)),
     path("sales/", include(sales_urls)),
+    path("analytics/", include(analytics_urls)),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,7 @@
+from . import clients_urls
+
+app_name = "analytics"
+
+urlpatterns = [
+    *clients_urls.urlpatterns,
+]
