@@ -156,15 +156,16 @@ def run(args) -> None:
 
     def floor():
         with connection.cursor() as cursor:
-            cursor.execute(f'SELECT * FROM "{p_table}" WHERE id = %s', [partner.pk])
+            cursor.execute(f'SELECT * FROM "{p_table}" WHERE id = %s', [partner.pk])  # noqa: S608
             cursor.fetchall()
             cursor.execute(
-                f'SELECT * FROM "{i_table}" WHERE partner_id = %s ORDER BY start DESC, id DESC '
+                f'SELECT * FROM "{i_table}" WHERE partner_id = %s ORDER BY start DESC, id DESC '  # noqa: S608
                 "LIMIT 50",
                 [partner.pk],
             )
             cursor.fetchall()
-            cursor.execute(f'SELECT COUNT(*) FROM "{i_table}" WHERE partner_id = %s', [partner.pk])
+            count = f'SELECT COUNT(*) FROM "{i_table}" WHERE partner_id = %s'  # noqa: S608
+            cursor.execute(count, [partner.pk])
             cursor.fetchall()
 
     scenarios = {

@@ -72,9 +72,14 @@ def monitoring_by_hand(on: datetime.date, manager_ids: set[int] | None) -> set[t
     for subject_id, due, status, subject_type in Task.objects.values_list(
         "subject_id", "due_date", "status", "subject_type"
     ):
-        if subject_type == "deals.deal" and subject_id in open_deals and status == "open":
-            if due is not None and due < on:
-                found.add(("task_overdue", subject_id, (on - due).days))
+        overdue = due is not None and due < on
+        if (
+            subject_type == "deals.deal"
+            and subject_id in open_deals
+            and status == "open"
+            and overdue
+        ):
+            found.add(("task_overdue", subject_id, (on - due).days))
     return found
 
 
@@ -88,9 +93,9 @@ def strategy_by_hand(on: datetime.date, manager_ids: set[int] | None) -> dict[in
     for row in Interaction.objects.values(
         "partner_id", "kind", "responsible_id", "start", "email_status"
     ):
-        if row["partner_id"] and row["start"] and _local(row["start"]) <= on:
-            if row["email_status"] != "draft":
-                contacts[row["partner_id"]].append(row)
+        counted = row["start"] and _local(row["start"]) <= on and row["email_status"] != "draft"
+        if row["partner_id"] and counted:
+            contacts[row["partner_id"]].append(row)
     worst: dict[int, int] = {}
     clients = [
         p
