@@ -146,7 +146,18 @@ def dossier_of(*, partner_id: int, user, on: datetime.date | None = None) -> Dos
         .order_by("-opened_on", "-id")
     )
     interactions = visible(Interaction.objects.filter(partner=partner), user)
-    timeline = interactions.select_related("responsible").order_by("-start", "-id")[:TIMELINE_SIZE]
+    timeline = (
+        interactions.select_related("responsible")
+        .only(
+            "kind",
+            "title",
+            "start",
+            "responsible__first_name",
+            "responsible__last_name",
+            "responsible__username",
+        )
+        .order_by("-start", "-id")[:TIMELINE_SIZE]
+    )
     months = _last_twelve_months(on)
     revenue = partner_revenue_by_month(partner, months, user=user)
     discipline = payment_discipline(partner, Period.twelve_months_to(on), user=user)
@@ -159,6 +170,8 @@ def dossier_of(*, partner_id: int, user, on: datetime.date | None = None) -> Dos
             "status": str(o.get_status_display()),
         }
         for o in orders_visible_to(user=user)
+        .select_related(None)
+        .only("number", "date", "total", "status")
         .filter(partner=partner)
         .order_by("-date", "-id")[:LIST_SIZE]
     ] + [
@@ -170,6 +183,8 @@ def dossier_of(*, partner_id: int, user, on: datetime.date | None = None) -> Dos
             "status": "",
         }
         for s in shipments_visible_to(user=user)
+        .select_related(None)
+        .only("number", "date", "total")
         .filter(partner=partner)
         .order_by("-date", "-id")[:LIST_SIZE]
     ]
