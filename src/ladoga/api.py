@@ -8,10 +8,12 @@ from ladoga.accounts.attachments import router as files_router
 from ladoga.accounts.auth import api_auth
 from ladoga.analytics.api import router as analytics_router
 from ladoga.analytics.classification_api import router as classification_router
+from ladoga.analytics.clients_api import router as analytics_clients_router
 from ladoga.claims.api import router as claims_router
 from ladoga.core.api import install_problem_handlers
 from ladoga.deals.api import router as deals_router
 from ladoga.interactions import api as interactions_api
+from ladoga.interactions.norms_api import router as contact_norms_router
 from ladoga.loyalty.api import router as loyalty_router
 from ladoga.partners.api import router as partners_router
 from ladoga.partners.exchange_api import router as partners_exchange_router
@@ -67,6 +69,7 @@ api.add_router("/", partners_router)
 api.add_router("/interactions", interactions_api.router)
 api.add_router("/tasks", interactions_api.tasks_router)
 api.add_router("/notifications", interactions_api.notifications_router)
+api.add_router("/contact-norms", contact_norms_router)
 api.add_router("/", claims_router)
 api.add_router("/", loyalty_router)
 api.add_router("/", sales_router)
@@ -74,3 +77,4 @@ api.add_router("/", deals_router)
 api.add_router("/", classification_router)
 # After the deals and claims routers: their own /reports/funnel etc. stay as they are.
 api.add_router("/", analytics_router)
+api.add_router("/", analytics_clients_router)

@@ -20,7 +20,7 @@ from tqdm import tqdm
 from ladoga.accounts.models import Department, User
 from ladoga.accounts.roles import Role
 from ladoga.accounts.services import department_create, department_head_set, user_create
-from ladoga.analytics.demo import demo_classification
+from ladoga.analytics.demo import demo_classification, demo_norms
 from ladoga.claims.demo import demo_claims
 from ladoga.deals.demo import demo_deals
 from ladoga.interactions.demo import demo_interactions
@@ -178,6 +178,7 @@ DEMO_STEPS: list[tuple[str, Callable[[DemoContext], None]]] = [
     ("deals", demo_deals),
     ("claims", demo_claims),
     ("classification", demo_classification),
+    ("norms", demo_norms),
     ("portal", demo_portal),
 ]
 

@@ -21,3 +21,6 @@ class AnalyticsConfig(AppConfig):
         from . import classification_reports
 
         classification_reports.register_all()
+        from .registrations import reports_register
+
+        reports_register()

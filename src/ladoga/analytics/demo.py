@@ -1,17 +1,24 @@
-"""The classification step of `ladoga demo`: purchase histories long enough for XYZ and
-RFM to mean something, then one classification run.
+"""The analytics steps of `ladoga demo`.
 
-Each client that has orders gets a buying pattern over the 24 months before this one:
-stable (about the same every month: X), seasonal (more in spring and autumn: Y or Z) or
-erratic (now and then: Z); a few return goods (a negative shipment), and some stop buying
-a few months ago (at risk, lost). Shipments are written in bulk against one posted order
-per client, with one line each, so the product groups (BCG) have revenue too.
+Classification: purchase histories long enough for XYZ and RFM to mean something, then one
+classification run. Each client that has orders gets a buying pattern over the 24 months
+before this one: stable (about the same every month: X), seasonal (more in spring and
+autumn: Y or Z) or erratic (now and then: Z); a few return goods (a negative shipment), and
+some stop buying a few months ago (at risk, lost). Shipments are written in bulk against
+one posted order per client, with one line each, so the product groups (BCG) have revenue.
+
+Norms (12.8): stage norms and stall days on the demo deal kinds, and contact norms by
+segment and by class, so monitoring and strategy have something to show.
 """
 
 import datetime
 import random
 from decimal import Decimal
 
+from ladoga.deals.models import DealKind, StageOutcome
+from ladoga.interactions.models import ContactNorm
+from ladoga.interactions.services import contact_norm_create
+from ladoga.partners.models import Segment
 from ladoga.sales.models import (
     CustomerOrder,
     OrderLine,
@@ -117,3 +124,30 @@ def demo_classification(ctx) -> None:
         batch_size=2000,
     )
     classification_recompute(scheduled=True)
+
+
+# Days per open stage, by position: the first stages move fast, the later ones slower.
+STAGE_NORMS = (7, 10, 14, 21, 30)
+STALL_DAYS = {"strict": 14, "manual": 21, "non_process": 30}
+
+
+def demo_norms(ctx) -> None:
+    for kind in DealKind.objects.all():
+        DealKind.objects.filter(pk=kind.pk).update(stall_days=STALL_DAYS.get(kind.process_type, 21))
+        open_stages = kind.stages.filter(outcome=StageOutcome.OPEN).order_by("position", "id")
+        for index, stage in enumerate(open_stages):
+            norm = STAGE_NORMS[min(index, len(STAGE_NORMS) - 1)]
+            type(stage).objects.filter(pk=stage.pk).update(norm_days=norm)
+    if ContactNorm.objects.exists():
+        return
+    segment = Segment.objects.order_by("id").first()
+    if segment is not None:
+        contact_norm_create(
+            name=f"{segment.name}: 30", segment=segment, days=30, kinds=["meeting", "call"]
+        )
+    contact_norm_create(
+        name="A: 14", abc="A", days=14, kinds=["meeting", "call"], counted="responsible"
+    )
+    contact_norm_create(
+        name="B: 45", abc="B", days=45, kinds=["meeting", "call", "email"], counted="anyone"
+    )

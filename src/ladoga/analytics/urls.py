@@ -16,4 +16,5 @@ urlpatterns = [
         name="report_settings",
     ),
     path("analytics/", include("ladoga.analytics.classification_urls")),
+    path("analytics/", include("ladoga.analytics.clients_urls")),
 ]

@@ -48,6 +48,7 @@ class DealsConfig(AppConfig):
         access.register(m.DealParty, owner=through)
         access.register(m.StageReach, owner=through)
         access.register(m.FunnelCell, owner="manager")
+        access.register(m.DealAlert, owner=through)
         # Kinds, stages and loss reasons are a catalogue every member of staff reads.
         for model in (m.DealKind, m.Stage, m.LossReason, m.KindLink):
             access.register(model, owner="created_by", also=_staff_sees_catalogue)

@@ -32,6 +32,7 @@ class DealsCode(StrEnum):
     TEMPLATE_ASSIGNEE_INVALID = "deal_task_template_assignee_invalid"
     LINK_INVALID = "deal_kind_link_invalid"
     PROBABILITY_INVALID = "deal_probability_invalid"
+    NORM_DAYS_INVALID = "deal_norm_days_invalid"
     # deals
     NAME_REQUIRED = "deal_name_required"
     PARTNER_INVALID = "deal_partner_invalid"

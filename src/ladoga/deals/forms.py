@@ -209,6 +209,11 @@ class KindForm(forms.Form):
         initial=20,
         help_text=_("For a kind without stages; stages have their own."),
     )
+    stall_days = forms.IntegerField(
+        label=_("Stalled after, days"),
+        required=False,
+        help_text=_("No stage move and no interaction for this many days. Empty: never."),
+    )
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -232,6 +237,11 @@ class StageForm(forms.Form):
     )
     requires_tasks_done = forms.BooleanField(
         label=_("Required tasks done before leaving"), required=False
+    )
+    norm_days = forms.IntegerField(
+        label=_("Norm, days"),
+        required=False,
+        help_text=_("How long a deal should stay in this stage at most. Empty: no norm."),
     )
 
     def __init__(self, *args, **kwargs):

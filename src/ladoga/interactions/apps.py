@@ -24,7 +24,7 @@ class InteractionsConfig(AppConfig):
 
         from . import subjects
         from .based_on import based_on_register
-        from .models import Interaction, Participant, Task
+        from .models import ContactFollowUp, ContactNorm, Interaction, Participant, Task
         from .partner_alerts import counterparty_flagged_notify
 
         # Record-level access (X1): an interaction is seen by its responsible user, by whoever
@@ -41,6 +41,10 @@ class InteractionsConfig(AppConfig):
             owner=("assignee", "created_by", "partner__manager"),
             also=subjects.subjects_visible_q,
         )
+        # Contact norms (A10) are a catalogue every member of staff reads; a follow-up
+        # planned for a client is the client's manager's.
+        access.register(ContactNorm, owner="created_by", also=_staff_sees_catalogue)
+        access.register(ContactFollowUp, owner="partner__manager")
         files.attachable_register(Interaction)
 
         # Built-in subject types (I3): a partner and another interaction.
@@ -75,12 +79,22 @@ class InteractionsConfig(AppConfig):
         merge_references_register(Task, "subject_id", mover=_subjects_mover(Task))
 
         for role in (Role.ADMIN, Role.HEAD, Role.MANAGER, Role.CLAIMS):
-            ROLE_PERMISSIONS[role] |= _WORK
+            ROLE_PERMISSIONS[role] |= _WORK | {"interactions.view_contactnorm"}
+        for role in (Role.ADMIN, Role.HEAD):
+            ROLE_PERMISSIONS[role] |= {"interactions.manage_contact_norms"}
         # Unprocessed interactions by responsible user (A5) in the report registry.
         from .reports_registry import install as reports_install
 
         reports_install()
         post_migrate.connect(lambda **kwargs: roles_sync(), sender=self, weak=False)
+
+
+def _staff_sees_catalogue(user):
+    from django.db.models import Q
+
+    from ladoga.accounts.roles import Role
+
+    return Q(pk__isnull=False) if user.role != Role.PORTAL else None
 
 
 def _partner_url(partner) -> str:

@@ -44,6 +44,14 @@ class InteractionsCode(StrEnum):
     TASK_STATUS_UNKNOWN = "task_status_unknown"
     TASK_NOT_OPEN = "task_not_open"
     FEED_TOKEN_INVALID = "calendar_feed_token_invalid"
+    NORM_NAME_REQUIRED = "contact_norm_name_required"
+    NORM_DAYS_INVALID = "contact_norm_days_invalid"
+    NORM_TARGET_REQUIRED = "contact_norm_target_required"
+    NORM_SEGMENT_UNKNOWN = "contact_norm_segment_unknown"
+    NORM_CLASS_UNKNOWN = "contact_norm_class_unknown"
+    NORM_COUNTED_UNKNOWN = "contact_norm_counted_unknown"
+    NORM_KINDS_INVALID = "contact_norm_kinds_invalid"
+    NORM_FORBIDDEN = "contact_norm_forbidden"
 
 
 class EmailSendFailed(DomainError):
@@ -54,3 +62,10 @@ class EmailSendFailed(DomainError):
     """
 
     title = _("The e-mail could not be sent")
+
+
+class NormForbidden(DomainError):
+    """Only heads and administrators configure contact norms."""
+
+    status = 403
+    title = _("Your role may not do this")

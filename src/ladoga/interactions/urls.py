@@ -1,11 +1,15 @@
 from django.urls import path
 
-from . import calendar, views
+from . import calendar, norm_views, views
 
 app_name = "interactions"
 
 urlpatterns = [
     path("", views.interaction_list, name="list"),
+    path("norms/", norm_views.norm_list, name="norms"),
+    path("norms/new/", norm_views.norm_edit, name="norm_create"),
+    path("norms/<int:norm_id>/", norm_views.norm_edit, name="norm_edit"),
+    path("norms/<int:norm_id>/delete/", norm_views.norm_delete, name="norm_delete"),
     path("unprocessed/", views.unprocessed, name="unprocessed"),
     path("new/<slug:kind>/", views.interaction_create, name="create"),
     path("import-eml/", views.import_eml, name="import_eml"),

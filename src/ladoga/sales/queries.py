@@ -367,3 +367,35 @@ def payment_discipline_by_partner(
             _exact(whole["average_late"]),
         ),
     )
+
+
+def partner_revenue_by_month(
+    partner: Partner, months: list[datetime.date], *, user
+) -> dict[datetime.date, Decimal]:
+    """A partner's revenue (shipment totals) in each month starting on a day of `months`
+    (first days of months, in order); a month without shipments is zero. One query."""
+    if not months:
+        return {}
+    last = months[-1]
+    end = datetime.date(last.year + (last.month == 12), last.month % 12 + 1, 1)
+    totals = {month: Decimal("0") for month in months}
+    shipments = visible(Shipment.objects.all(), user).filter(
+        partner=partner, date__gte=months[0], date__lt=end
+    )
+    for day, total in shipments.values_list("date", "total"):
+        key = day.replace(day=1)
+        if key in totals:
+            totals[key] += total or Decimal("0")
+    return totals
+
+
+def partner_debt(partner: Partner, *, user) -> Decimal:
+    """What a partner owes now: everything shipped to it less everything it paid, never
+    below zero (an advance is not a debt). Two aggregate queries."""
+    shipped = visible(Shipment.objects.all(), user).filter(partner=partner).aggregate(
+        total=Sum("total")
+    )["total"] or Decimal("0")
+    paid = visible(Payment.objects.all(), user).filter(partner=partner).aggregate(
+        total=Sum("amount")
+    )["total"] or Decimal("0")
+    return max(shipped - paid, Decimal("0"))

@@ -34,6 +34,7 @@ def _stage_specs(request: HttpRequest, stages) -> list[services.StageSpec]:
             default_probability=s.default_probability,
             guards=list(s.guards),
             requires_tasks_done=s.requires_tasks_done,
+            norm_days=s.norm_days,
             task_templates=[
                 services.TemplateSpec(
                     title=t.title,
@@ -91,6 +92,7 @@ def kind_create(request: HttpRequest, payload: DealKindIn, response: HttpRespons
         process_type=payload.process_type,
         description=payload.description,
         default_probability=payload.default_probability,
+        stall_days=payload.stall_days,
         stages=_stage_specs(request, payload.stages),
         links=_links(payload.links),
         by=request.user,
@@ -115,6 +117,8 @@ def kind_update(request: HttpRequest, kind_id: int, payload: DealKindPatch, resp
     found = _kind(request, kind_id)
     require(request, MANAGE_KINDS)
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    if "stall_days" in payload.model_fields_set:
+        changes["stall_days"] = payload.stall_days
     if "stages" in changes:
         changes["stages"] = _stage_specs(request, payload.stages)
     if "links" in changes:

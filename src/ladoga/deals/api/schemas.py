@@ -27,6 +27,7 @@ class StageIn(Schema):
     default_probability: int = Field(10, description="0–100 %")
     guards: list[str] = Field([], description="guard codes, see GET /deal-kinds/guards")
     requires_tasks_done: bool = False
+    norm_days: int | None = Field(None, description="the stage's norm, 1–3650 days; null: none")
     task_templates: list[TemplateIn] = []
 
 
@@ -43,6 +44,7 @@ class StageOut(Schema):
     sample_won: int
     guards: list[str]
     requires_tasks_done: bool
+    norm_days: int | None
     task_templates: list[TemplateOut]
 
     @staticmethod
@@ -66,6 +68,7 @@ class DealKindOut(Schema):
     description: str
     is_active: bool
     default_probability: int
+    stall_days: int | None
     estimated_probability: Decimal | None
     sample_size: int
     stages: list[StageOut]
@@ -86,6 +89,9 @@ class DealKindIn(Schema):
     process_type: str = Field("strict", description="strict, manual or non_process")
     description: str = ""
     default_probability: int = 20
+    stall_days: int | None = Field(
+        None, description="a deal is stalled after this many days (1–3650); null: never"
+    )
     stages: list[StageIn] = []
     links: list[DealLinkIn] = []
 
@@ -96,6 +102,7 @@ class DealKindPatch(Schema):
     description: str | None = None
     is_active: bool | None = None
     default_probability: int | None = None
+    stall_days: int | None = Field(None, description="1–3650 days; null clears it")
     stages: list[StageIn] | None = Field(None, description="the whole new list, matched by code")
     links: list[DealLinkIn] | None = None
 

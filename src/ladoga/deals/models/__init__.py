@@ -1,3 +1,4 @@
+from .alert import AlertSignal, DealAlert
 from .deal import (
     CLOSED_STATUSES,
     Deal,
@@ -12,6 +13,7 @@ from .deal import (
 from .environment import DealParty, PartyRole
 from .funnel import FunnelCell, FunnelMeasure
 from .kind import (
+    NORM_DAYS_MAX,
     AssigneeKind,
     DealKind,
     KindLink,
@@ -23,9 +25,12 @@ from .kind import (
 
 __all__ = [
     "CLOSED_STATUSES",
+    "NORM_DAYS_MAX",
+    "AlertSignal",
     "AssigneeKind",
     "Deal",
     "DealAction",
+    "DealAlert",
     "DealKind",
     "DealParty",
     "DealSource",

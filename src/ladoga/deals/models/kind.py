@@ -9,7 +9,7 @@ won and one lost stage: closing a deal puts it there.
 """
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +38,20 @@ def probability_field(verbose_name, **kwargs):
     )
 
 
+NORM_DAYS_MAX = 3650
+
+
+def norm_days_field(verbose_name, help_text):
+    """A number of days, 1 to NORM_DAYS_MAX, or None for no norm."""
+    return models.PositiveSmallIntegerField(
+        verbose_name,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(NORM_DAYS_MAX)],
+        help_text=help_text,
+    )
+
+
 def estimate_field(verbose_name):
     """An estimated percentage with two decimals, or None while never computed."""
     return models.DecimalField(verbose_name, max_digits=5, decimal_places=2, null=True, blank=True)
@@ -61,6 +75,10 @@ class DealKind(BusinessModel):
     estimated_probability = estimate_field(_("estimated probability, %"))
     sample_size = models.PositiveIntegerField(_("finished deals in the estimate"), default=0)
     sample_won = models.PositiveIntegerField(_("won deals in the estimate"), default=0)
+    stall_days = norm_days_field(
+        _("stalled after, days"),
+        _("A deal with no stage move and no interaction for this many days is stalled."),
+    )
     history = HistoricalRecords(
         excluded_fields=["estimated_probability", "sample_size", "sample_won"]
     )
@@ -107,6 +125,9 @@ class Stage(BusinessModel):
     guards = models.JSONField(_("guards"), default=list, blank=True)
     requires_tasks_done = models.BooleanField(
         _("required tasks done before leaving"), default=False
+    )
+    norm_days = norm_days_field(
+        _("norm, days"), _("How long a deal should stay in this stage at most.")
     )
     estimated_probability = estimate_field(_("estimated probability, %"))
     sample_size = models.PositiveIntegerField(_("finished deals in the estimate"), default=0)

@@ -5,6 +5,7 @@ subclasses with DealsCode (or guard) codes and writes nothing when it fails. `by
 the system itself (demo data, migrations) and skips the role checks.
 """
 
+from .alerts import deal_alert_record
 from .deals import (
     deal_create,
     deal_lose,
@@ -32,6 +33,7 @@ __all__ = [
     "LinkSpec",
     "StageSpec",
     "TemplateSpec",
+    "deal_alert_record",
     "deal_create",
     "deal_kind_create",
     "deal_kind_update",

@@ -16,6 +16,7 @@ from ladoga.core.errors import Conflict, ValidationFailed, Violation
 from .. import guards
 from ..errors import DealsCode as C
 from ..models import (
+    NORM_DAYS_MAX,
     AssigneeKind,
     Deal,
     DealKind,
@@ -53,12 +54,29 @@ class StageSpec:
     guards: list[str] = field(default_factory=list)
     requires_tasks_done: bool = False
     task_templates: list[TemplateSpec] = field(default_factory=list)
+    norm_days: int | None = None
 
 
 @dataclass
 class LinkSpec:
     title: str
     url: str
+
+
+def norm_days_check(value, where: str) -> list[Violation]:
+    """A norm in days is empty (no norm) or a whole number from 1 to 3650."""
+    if value is None:
+        return []
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= NORM_DAYS_MAX:
+        return [
+            Violation(
+                C.NORM_DAYS_INVALID,
+                _("A norm is a whole number of days from 1 to %(max)s, or empty.")
+                % {"max": NORM_DAYS_MAX},
+                where,
+            )
+        ]
+    return []
 
 
 def _stages_check(process_type: str, stages: Sequence[StageSpec]) -> list[Violation]:
@@ -119,6 +137,7 @@ def _stages_check(process_type: str, stages: Sequence[StageSpec]) -> list[Violat
                 )
             )
         violations += probability_check(stage.default_probability, f"{where}.default_probability")
+        violations += norm_days_check(stage.norm_days, f"{where}.norm_days")
         for code in stage.guards:
             if guards.guard_of(code) is None:
                 violations.append(
@@ -194,7 +213,9 @@ def _links_check(links: Sequence[LinkSpec]) -> list[Violation]:
     return violations
 
 
-def _kind_checks(*, name: str, process_type: str, default_probability, stages, links, kind=None):
+def _kind_checks(
+    *, name: str, process_type: str, default_probability, stages, links, kind=None, stall_days=None
+):
     violations: list[Violation] = []
     if not name:
         violations.append(Violation(C.KIND_NAME_REQUIRED, _("Give the kind a name."), "name"))
@@ -209,6 +230,7 @@ def _kind_checks(*, name: str, process_type: str, default_probability, stages, l
     else:
         violations += _stages_check(process_type, stages)
     violations += probability_check(default_probability, "default_probability")
+    violations += norm_days_check(stall_days, "stall_days")
     violations += _links_check(links)
     if violations:
         raise ValidationFailed(violations)
@@ -277,6 +299,7 @@ def _stages_store(kind: DealKind, stages: Sequence[StageSpec], by) -> None:
         stage.default_probability = spec.default_probability
         stage.guards = list(dict.fromkeys(spec.guards))
         stage.requires_tasks_done = spec.requires_tasks_done
+        stage.norm_days = spec.norm_days
         stage.save()
         _templates_store(stage, spec.task_templates, by)
 
@@ -299,6 +322,7 @@ def kind_specs(kind: DealKind) -> list[StageSpec]:
             default_probability=stage.default_probability,
             guards=list(stage.guards),
             requires_tasks_done=stage.requires_tasks_done,
+            norm_days=stage.norm_days,
             task_templates=[
                 TemplateSpec(
                     title=t.title,
@@ -323,6 +347,7 @@ def deal_kind_create(
     process_type: str = ProcessType.STRICT,
     description: str = "",
     default_probability: int = 20,
+    stall_days: int | None = None,
     stages: Sequence[StageSpec] = (),
     links: Sequence[LinkSpec] = (),
     by=None,
@@ -337,12 +362,14 @@ def deal_kind_create(
         default_probability=default_probability,
         stages=stages,
         links=links,
+        stall_days=stall_days,
     )
     kind = DealKind.objects.create(
         name=name,
         process_type=process_type,
         description=description or "",
         default_probability=default_probability,
+        stall_days=stall_days,
         created_by=by,
     )
     _stages_store(kind, stages, by)
@@ -356,6 +383,7 @@ KIND_CHANGEABLE = {
     "description",
     "is_active",
     "default_probability",
+    "stall_days",
     "stages",
     "links",
 }
@@ -384,6 +412,7 @@ def deal_kind_update(*, kind: DealKind, expected_version: int | None, by=None, *
         stages=stages if stages is not None else current_stages,
         links=links or (),
         kind=kind,
+        stall_days=changes.get("stall_days", kind.stall_days),
     )
     if process_type != kind.process_type and kind.deals.exists():
         raise Conflict.single(
@@ -399,6 +428,8 @@ def deal_kind_update(*, kind: DealKind, expected_version: int | None, by=None, *
         kind.is_active = bool(changes["is_active"])
     if "default_probability" in changes:
         kind.default_probability = changes["default_probability"]
+    if "stall_days" in changes:
+        kind.stall_days = changes["stall_days"]
     kind.save()
     if stages is not None:
         _stages_store(kind, stages, by)

@@ -67,6 +67,7 @@ def kind_create(request):
                 process_type=data["process_type"],
                 description=data["description"],
                 default_probability=data["default_probability"],
+                stall_days=data["stall_days"],
                 stages=stages,
                 by=request.user,
             )
@@ -99,6 +100,7 @@ def kind_detail(request, kind_id: int):
                             "default_probability": stage.default_probability,
                             "guards": stage.guards,
                             "requires_tasks_done": stage.requires_tasks_done,
+                            "norm_days": stage.norm_days,
                         },
                         prefix=f"s{stage.pk}",
                     ),
@@ -115,6 +117,7 @@ def kind_detail(request, kind_id: int):
                     "name": kind.name,
                     "process_type": kind.process_type,
                     "default_probability": kind.default_probability,
+                    "stall_days": kind.stall_days,
                     "description": kind.description,
                     "is_active": kind.is_active,
                 }
@@ -142,6 +145,7 @@ def kind_edit(request, kind_id: int):
             name=data["name"],
             process_type=data["process_type"],
             default_probability=data["default_probability"],
+            stall_days=data["stall_days"],
             description=data["description"],
             is_active=data["is_active"],
         )
@@ -183,6 +187,7 @@ def stage_save(request, kind_id: int, stage_id: int = 0):
         default_probability=data["default_probability"],
         guards=list(data["guards"]),
         requires_tasks_done=data["requires_tasks_done"],
+        norm_days=data["norm_days"],
         task_templates=specs[index].task_templates if index is not None else [],
     )
     if index is None:

@@ -10,12 +10,27 @@ from .interaction import (
     ParticipantRole,
     ReviewStatus,
 )
+from .norm import (
+    CONTACT_KINDS,
+    NORM_DAYS_MAX,
+    AbcClass,
+    ContactFollowUp,
+    ContactNorm,
+    CountedContacts,
+    XyzClass,
+)
 from .reminder import CalendarFeed, Notification, Reminder, ReminderEmail
 from .task import Task, TaskStatus
 
 __all__ = [
+    "CONTACT_KINDS",
     "EVENT_KINDS",
+    "NORM_DAYS_MAX",
+    "AbcClass",
     "CalendarFeed",
+    "ContactFollowUp",
+    "ContactNorm",
+    "CountedContacts",
     "Direction",
     "EmailStatus",
     "Interaction",
@@ -28,4 +43,5 @@ __all__ = [
     "ReviewStatus",
     "Task",
     "TaskStatus",
+    "XyzClass",
 ]

@@ -13,6 +13,12 @@ from .interactions import (
     interaction_update,
 )
 from .mail import email_register, email_send
+from .norms import (
+    contact_follow_up_plan,
+    contact_norm_create,
+    contact_norm_delete,
+    contact_norm_update,
+)
 from .participants import (
     Suggestion,
     address_match,
@@ -39,7 +45,11 @@ __all__ = [
     "calendar_feed_create",
     "calendar_feed_revoke",
     "calendar_feed_user",
+    "contact_follow_up_plan",
     "contact_from_participant",
+    "contact_norm_create",
+    "contact_norm_delete",
+    "contact_norm_update",
     "email_register",
     "email_send",
     "interaction_create",

@@ -1,0 +1,200 @@
+"""Deal monitoring (A11): what needs a manager's attention in open deals.
+
+Four signals, each due on a day and overdue from the day after:
+- stalled: neither a stage move nor an interaction about the deal for the kind's
+  `stall_days` (due `stall_days` after the later of the two);
+- stage past its norm: in the current stage longer than the stage's `norm_days`;
+- overdue task: an open task of the deal past its due date;
+- past the expected close date.
+A manager sees their own deals, a head their departments', an administrator all.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ladoga.accounts.access import visible
+from ladoga.core.reports import Kind, ReportColumn, ReportTable
+from ladoga.deals.models import AlertSignal, Deal, DealStatus
+from ladoga.interactions.models import Interaction, Task, TaskStatus
+
+from .scope import managers_checked
+from .strategy import day_end
+
+DEAL_SUBJECT = Deal._meta.label_lower
+SIGNAL_ORDER = list(AlertSignal.values)
+
+
+@dataclass(frozen=True)
+class MonitoringLine:
+    signal: str  # an AlertSignal value
+    deal_id: int
+    deal_number: str
+    deal_name: str
+    partner_name: str
+    manager_id: int
+    manager_name: str
+    detail: str  # the stage, the task…
+    due_on: datetime.date
+    days_overdue: int
+    key: str  # names the occurrence, so it is notified once
+
+    @property
+    def url(self) -> str:
+        return reverse("deals:detail", args=[self.deal_id])
+
+    @property
+    def signal_label(self) -> str:
+        return str(AlertSignal(self.signal).label)
+
+
+@dataclass
+class Monitoring:
+    on: datetime.date
+    lines: list[MonitoringLine] = field(default_factory=list)
+
+    def count(self, signal: str) -> int:
+        return sum(1 for line in self.lines if line.signal == signal)
+
+
+def _line(deal: Deal, signal: str, detail: str, due_on, on, key: str) -> MonitoringLine:
+    return MonitoringLine(
+        signal=signal,
+        deal_id=deal.pk,
+        deal_number=deal.number,
+        deal_name=deal.name,
+        partner_name=deal.partner.name,
+        manager_id=deal.manager_id,
+        manager_name=deal.manager.get_full_name() or deal.manager.username,
+        detail=detail,
+        due_on=due_on,
+        days_overdue=(on - due_on).days,
+        key=key[:64],
+    )
+
+
+def monitoring_lines(deals: QuerySet[Deal], *, on: datetime.date) -> Monitoring:
+    """The monitoring of `deals` (only the open ones count) on day `on`. Two queries."""
+    end = day_end(on)
+    last_interaction = (
+        Interaction.objects.filter(
+            subject_type=DEAL_SUBJECT, subject_id=OuterRef("pk"), start__lt=end
+        )
+        .order_by("-start")
+        .values("start")[:1]
+    )
+    open_deals = (
+        deals.filter(status=DealStatus.IN_PROGRESS)
+        .select_related("kind", "stage", "partner", "manager")
+        .annotate(last_interaction=Subquery(last_interaction))
+        .order_by("pk")
+    )
+    lines: list[MonitoringLine] = []
+    by_id: dict[int, Deal] = {}
+    for deal in open_deals:
+        by_id[deal.pk] = deal
+        entered = timezone.localdate(deal.stage_entered_at)
+        if deal.kind.stall_days:
+            moved = entered
+            if deal.last_interaction is not None:
+                moved = max(moved, timezone.localdate(deal.last_interaction))
+            due = moved + datetime.timedelta(days=deal.kind.stall_days)
+            if on > due:
+                detail = _("No stage move and no interaction since %(day)s") % {
+                    "day": moved.isoformat()
+                }
+                lines.append(
+                    _line(deal, AlertSignal.STALLED, str(detail), due, on, moved.isoformat())
+                )
+        if deal.stage is not None and deal.stage.norm_days:
+            due = entered + datetime.timedelta(days=deal.stage.norm_days)
+            if on > due:
+                key = f"{deal.stage_id}:{deal.stage_entered_at.timestamp():.0f}"
+                lines.append(_line(deal, AlertSignal.STAGE_NORM, deal.stage.name, due, on, key))
+        if deal.expected_close_date and on > deal.expected_close_date:
+            lines.append(
+                _line(
+                    deal,
+                    AlertSignal.CLOSE_DATE,
+                    deal.expected_close_date.isoformat(),
+                    deal.expected_close_date,
+                    on,
+                    deal.expected_close_date.isoformat(),
+                )
+            )
+    tasks = Task.objects.filter(
+        status=TaskStatus.OPEN,
+        subject_type=DEAL_SUBJECT,
+        subject_id__in=open_deals.values("pk"),
+        due_date__lt=on,
+    ).order_by("due_date", "pk")
+    for task in tasks.only("pk", "title", "due_date", "subject_id"):
+        deal = by_id.get(task.subject_id)
+        if deal is not None:
+            lines.append(
+                _line(deal, AlertSignal.TASK_OVERDUE, task.title, task.due_date, on, f"{task.pk}")
+            )
+    lines.sort(key=lambda x: (SIGNAL_ORDER.index(x.signal), -x.days_overdue, x.deal_number, x.key))
+    return Monitoring(on=on, lines=lines)
+
+
+def deal_monitoring(*, user, on: datetime.date, manager_ids: list[int] | None = None) -> Monitoring:
+    """The monitoring of the open deals `user` may see, optionally of `manager_ids` only
+    (Http404 when one of them is outside what `user` sees)."""
+    managers = managers_checked(user=user, manager_ids=manager_ids)
+    deals = visible(Deal.objects.all(), user)
+    if managers is not None:
+        deals = deals.filter(manager_id__in=managers)
+    return monitoring_lines(deals, on=on)
+
+
+def monitoring_report(*, user, on=None, manager=None) -> Monitoring:
+    return deal_monitoring(
+        user=user, on=on or timezone.localdate(), manager_ids=[manager.pk] if manager else None
+    )
+
+
+def monitoring_table(result: Monitoring) -> ReportTable:
+    columns = [
+        ReportColumn("signal", _("Signal")),
+        ReportColumn("deal", _("Deal")),
+        ReportColumn("partner", _("Client")),
+        ReportColumn("manager", _("Manager")),
+        ReportColumn("detail", _("Details")),
+        ReportColumn("due_on", _("Due"), Kind.DATE),
+        ReportColumn("days_overdue", _("Days overdue"), Kind.INT),
+    ]
+    rows = [
+        {
+            "signal": line.signal_label,
+            "deal": f"{line.deal_number} {line.deal_name}",
+            "partner": line.partner_name,
+            "manager": line.manager_name,
+            "detail": line.detail,
+            "due_on": line.due_on,
+            "days_overdue": line.days_overdue,
+            "_url": line.url,
+        }
+        for line in result.lines
+    ]
+    totals = [
+        {"signal": AlertSignal(signal).label, "deal": result.count(signal), "_level": 1}
+        for signal in SIGNAL_ORDER
+    ]
+    return ReportTable(columns=columns, rows=rows, totals=totals)
+
+
+def monitoring_chart(result: Monitoring) -> dict | None:
+    if not result.lines:
+        return None
+    return {
+        "kind": "bars",
+        "title": str(_("Deals needing attention")),
+        "labels": [str(AlertSignal(signal).label) for signal in SIGNAL_ORDER],
+        "series": [{"name": str(_("Lines")), "values": [result.count(s) for s in SIGNAL_ORDER]}],
+        "unit": "count",
+    }
