@@ -6,3 +6,8 @@ class AnalyticsConfig(AppConfig):
     name = "ladoga.analytics"
     label = "analytics"
     verbose_name = _("Analytics")
+
+    def ready(self):
+        from .reports import reports_register
+
+        reports_register()
