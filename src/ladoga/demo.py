@@ -20,6 +20,7 @@ from tqdm import tqdm
 from ladoga.accounts.models import Department, User
 from ladoga.accounts.roles import Role
 from ladoga.accounts.services import department_create, department_head_set, user_create
+from ladoga.analytics.demo import demo_manager_trends
 from ladoga.claims.demo import demo_claims
 from ladoga.deals.demo import demo_deals
 from ladoga.interactions.demo import demo_interactions
@@ -174,6 +175,7 @@ DEMO_STEPS: list[tuple[str, Callable[[DemoContext], None]]] = [
     ("sales", demo_sales),
     ("deals", demo_deals),
     ("claims", demo_claims),
+    ("managers", demo_manager_trends),
     ("portal", demo_portal),
 ]
 
