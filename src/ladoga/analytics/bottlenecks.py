@@ -132,11 +132,12 @@ def bottlenecks(
     department: Department | None = None,
     manager: User | None = None,
     by_manager: bool = False,
+    compared: Period | None = None,
     now: datetime.datetime | None = None,
-    **_ignored,
 ) -> Bottlenecks:
     """Time in stage, returns and losses of the stays that began in `period`, for the deals
-    `user` may see. Two queries for the history, one for the stages, one for names."""
+    `user` may see (`compared` is not used: the report has no comparison). One query for
+    the history, one for the stages, one for the managers' names."""
     first, after = period.bounds()
     now = now or timezone.now()
     deals = _deals_in_scope(user=user, kind=kind, department=department, manager=manager)

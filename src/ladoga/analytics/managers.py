@@ -81,7 +81,6 @@ def managers_compare(
     indicators: list[str] | tuple[str, ...] = DEFAULT_INDICATORS,
     department: Department | None = None,
     manager: User | None = None,
-    **_ignored,
 ) -> ManagerComparison:
     """The comparison for the managers `user` may see (optionally one department or one
     manager), with only the figures `user` may see in every row and total."""
@@ -117,7 +116,12 @@ def managers_compare(
         for person in members:
             lines.append(line(str(person), MANAGER, [person.pk], person.pk, name))
         lines.append(
-            line(_("Total: %(department)s") % {"department": name}, DEPARTMENT, _pks(members))
+            line(
+                _("Total: %(department)s") % {"department": name},
+                DEPARTMENT,
+                _pks(members),
+                department=name,
+            )
         )
     lines.append(line(_("Total"), COMPANY, ids))
     return ManagerComparison(period=period, compared=compared, indicators=chosen, lines=lines)
