@@ -20,7 +20,7 @@ from tqdm import tqdm
 from ladoga.accounts.models import Department, User
 from ladoga.accounts.roles import Role
 from ladoga.accounts.services import department_create, department_head_set, user_create
-from ladoga.analytics.demo import demo_classification, demo_norms
+from ladoga.analytics.demo import demo_classification, demo_manager_trends, demo_norms
 from ladoga.claims.demo import demo_claims
 from ladoga.deals.demo import demo_deals
 from ladoga.interactions.demo import demo_interactions
@@ -179,6 +179,7 @@ DEMO_STEPS: list[tuple[str, Callable[[DemoContext], None]]] = [
     ("claims", demo_claims),
     ("classification", demo_classification),
     ("norms", demo_norms),
+    ("managers", demo_manager_trends),
     ("portal", demo_portal),
 ]
 

@@ -21,6 +21,7 @@ class AnalyticsConfig(AppConfig):
         from . import classification_reports
 
         classification_reports.register_all()
-        from .registrations import reports_register
+        from . import registrations, reports
 
-        reports_register()
+        registrations.reports_register()
+        reports.reports_register()

@@ -22,7 +22,7 @@ from ladoga.core.reports import Kind, ReportColumn, ReportTable
 from ladoga.deals.models import AlertSignal, Deal, DealStatus
 from ladoga.interactions.models import Interaction, Task, TaskStatus
 
-from .scope import managers_checked
+from .people import managers_checked
 from .strategy import day_end
 
 DEAL_SUBJECT = Deal._meta.label_lower

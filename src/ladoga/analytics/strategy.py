@@ -27,7 +27,7 @@ from ladoga.interactions.models import (
 from ladoga.partners.classes import classes_of
 from ladoga.partners.models import Partner, PartnerStatus
 
-from .scope import managers_checked
+from .people import managers_checked
 
 
 @dataclass(frozen=True)
