@@ -27,3 +27,14 @@ def test_a_sum_in_an_api_answer_has_two_decimals(api_as, deal_factory):
     assert efficiency["total"]["in_progress_amount"] == "9821.14"
     deals = api_as("owner").get("/api/v1/deals").json()["items"]
     assert sorted(d["amount"] for d in deals) == ["821.14", "9000.00"]
+
+
+def test_deal_report_percentages_round_half_up_like_every_figure():
+    """Issue 17 #2: 1 of 16 is 6.25 %, shown 6.3 (half-up, core.numbers), not 6.2."""
+    from ladoga.claims.reports import _share
+    from ladoga.deals.reports import _percent
+
+    assert _percent(1, 16) == Decimal("6.3")
+    assert _percent(3, 8) == Decimal("37.5")
+    assert _percent(1, 0) is None
+    assert _share(1, 16) == _percent(1, 16)
