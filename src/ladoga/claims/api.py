@@ -14,7 +14,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ladoga.accounts import access
 from ladoga.accounts.models import Department, User
 from ladoga.accounts.queries import colleagues_visible_to
-from ladoga.core.api import expected_version, with_etag
+from ladoga.core.api import Money, expected_version, with_etag
 from ladoga.core.errors import ValidationFailed, Violation
 from ladoga.core.exports import table_response
 from ladoga.partners.models import Counterparty, Partner
@@ -48,7 +48,7 @@ class ClaimOut(Schema):
     status: str
     resolution: str
     result: str
-    compensation: Decimal
+    compensation: Money
     currency: str
     resolved_on: datetime.date | None
     source: str

@@ -13,7 +13,7 @@ fills in the months and cells that had nothing.
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Greatest
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from ladoga.accounts import access
 from ladoga.accounts.models import Department
+from ladoga.core import numbers
 from ladoga.core.errors import ValidationFailed
 
 from .errors import ClaimsCode
@@ -89,9 +90,8 @@ def _names(model, ids) -> dict[int | None, str]:
 
 
 def _share(part: int, total: int) -> Decimal:
-    if not total:
-        return Decimal("0.0")
-    return (Decimal(100 * part) / total).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    """`part` of `total` in percent, one decimal, half-up (core.numbers); 0.0 of nothing."""
+    return numbers.percent(part, total) if total else Decimal("0.0")
 
 
 def _by_month(day_and_department: QuerySet) -> dict[tuple[datetime.date, int | None], int]:

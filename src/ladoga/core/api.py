@@ -7,7 +7,8 @@ naming the position), authentication (401), not visible (404), schema validation
 
 import json
 import logging
-from decimal import InvalidOperation
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import DataError, IntegrityError, InterfaceError, OperationalError
@@ -16,12 +17,19 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from pydantic import AfterValidator
 
 from .errors import DomainError, PreconditionRequired, StaleVersion, Violation
 from .middleware import database_unavailable_response, problem_body
+from .numbers import money
 
 logger = logging.getLogger("ladoga.api")
 PROBLEM_JSON = "application/problem+json"
+
+
+# An amount of money in an API answer: two decimals, rounded half-up (core.numbers.money),
+# whatever the database gave (SQLite sums come back as "9821.14000000000").
+Money = Annotated[Decimal, AfterValidator(money)]
 
 
 class ProblemError(Schema):

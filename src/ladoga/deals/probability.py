@@ -21,10 +21,12 @@ it is cleared. `calibration()` measures the estimate by its Brier score on held-
 
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Q
+
+from ladoga.core import numbers
 
 from .models import CLOSED_STATUSES, Deal, DealKind, DealStatus, Stage, StageOutcome, StageReach
 
@@ -45,7 +47,7 @@ def smoothed(won: int, finished: int, default_percent, weight: float | None = No
 
 
 def as_percent(share: float) -> Decimal:
-    return Decimal(str(share * 100)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return numbers.half_up(Decimal(str(share * 100)), 2)
 
 
 def stage_samples(kind_id: int, deal_ids=None) -> dict[int, tuple[int, int]]:

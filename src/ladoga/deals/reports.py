@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from ladoga.accounts.access import visible
 from ladoga.accounts.models import User
+from ladoga.core import numbers
 from ladoga.core.dates import days_between
 from ladoga.core.errors import ValidationFailed
 
@@ -52,9 +53,8 @@ MONEY = DecimalField(max_digits=20, decimal_places=2)
 
 
 def _percent(part: int, whole: int) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+    """`part` of `whole` in percent, one decimal, half-up (core.numbers: one rule)."""
+    return numbers.percent(part, whole)
 
 
 @dataclass(frozen=True)
@@ -487,8 +487,8 @@ def forecast(
             ForecastRow(
                 row["month"],
                 row["n"],
-                Decimal(row["total"]).quantize(Decimal("0.01")),
-                Decimal(row["weighted"]).quantize(Decimal("0.01")),
+                numbers.money(row["total"]),
+                numbers.money(row["weighted"]),
             )
             for row in rows
         ],

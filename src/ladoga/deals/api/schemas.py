@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from ladoga.core.api import Money
+
 
 class TemplateIn(Schema):
     title: str
@@ -139,7 +141,7 @@ class DealOut(Schema):
     stage_id: int | None
     stage_code: str | None
     status: str
-    amount: Decimal | None
+    amount: Money | None
     currency: str
     expected_close_date: datetime.date | None
     probability: Decimal = Field(description="what the deal shows: the override, else computed")
@@ -244,7 +246,7 @@ class DealDocumentOut(Schema):
     title: str
     date: datetime.date | None
     status: str
-    amount: Decimal | None
+    amount: Money | None
     currency: str
     url: str
 
@@ -286,7 +288,7 @@ class ReasonLossOut(Schema):
     reason_id: int | None
     reason: str
     count: int
-    amount: Decimal
+    amount: Money
 
 
 class FunnelRowOut(Schema):
@@ -295,10 +297,10 @@ class FunnelRowOut(Schema):
     name: str
     outcome: str
     reached: int
-    reached_amount: Decimal
+    reached_amount: Money
     conversion: Decimal | None
     lost: int
-    lost_amount: Decimal
+    lost_amount: Money
     lost_by_reason: list[ReasonLossOut]
 
 
@@ -315,11 +317,11 @@ class EfficiencyRowOut(Schema):
     key: int | None
     name: str
     won: int
-    won_amount: Decimal
+    won_amount: Money
     lost: int
-    lost_amount: Decimal
+    lost_amount: Money
     in_progress: int
-    in_progress_amount: Decimal
+    in_progress_amount: Money
     win_rate: Decimal | None
     median_cycle_days: float | None
 
@@ -336,8 +338,8 @@ class EfficiencyOut(Schema):
 class ForecastRowOut(Schema):
     month: datetime.date | None
     deals: int
-    amount: Decimal
-    weighted: Decimal
+    amount: Money
+    weighted: Money
 
 
 class ForecastOut(Schema):
@@ -345,5 +347,5 @@ class ForecastOut(Schema):
     date_to: datetime.date | None
     currency: str
     rows: list[ForecastRowOut]
-    total_amount: Decimal
-    total_weighted: Decimal
+    total_amount: Money
+    total_weighted: Money

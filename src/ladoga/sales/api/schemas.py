@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from ladoga.core.api import Money
+
 DEAL_ID = (
     "The deal the document is made for: a deal that exists and the caller may see "
     "(422 `not_found` on `deal_id` otherwise)"
@@ -90,14 +92,14 @@ class PriceOut(Schema):
     product_id: int
     price_type_id: int
     effective_from: datetime.date
-    amount: Decimal
+    amount: Money
 
 
 class PriceOnDateOut(Schema):
     product_id: int
     price_type_id: int
     on: datetime.date
-    price: Decimal | None
+    price: Money | None
 
 
 class SegmentRuleIn(Schema):
@@ -260,12 +262,12 @@ class LineOut(Schema):
     position: int
     product_id: int
     quantity: Decimal
-    price: Decimal
+    price: Money
     discount_percent: Decimal
     vat_rate: Decimal
-    amount: Decimal
-    vat_amount: Decimal
-    total: Decimal
+    amount: Money
+    vat_amount: Money
+    total: Money
 
 
 class SalesDocumentOut(Schema):
@@ -280,9 +282,9 @@ class SalesDocumentOut(Schema):
     manager_id: int | None
     tax_regime: str
     currency: str
-    amount: Decimal
-    vat_total: Decimal
-    total: Decimal
+    amount: Money
+    vat_total: Money
+    total: Money
     comment: str
     version: int
 
@@ -382,9 +384,9 @@ class InvoiceIn(Schema):
 
 
 class InvoiceStageOut(PaymentStageOut):
-    amount: Decimal
+    amount: Money
     due_date: datetime.date
-    paid: Decimal
+    paid: Money
 
 
 class InvoiceOut(Schema):
@@ -395,10 +397,10 @@ class InvoiceOut(Schema):
     partner_id: int
     counterparty_id: int
     currency: str
-    total: Decimal
-    vat_total: Decimal
-    paid: Decimal
-    balance: Decimal
+    total: Money
+    vat_total: Money
+    paid: Money
+    balance: Money
     version: int
 
 
@@ -421,8 +423,8 @@ class ShipmentLineOut(Schema):
     order_line_id: int
     product_id: int
     quantity: Decimal
-    vat_amount: Decimal
-    total: Decimal
+    vat_amount: Money
+    total: Money
 
 
 class ShipmentOut(Schema):
@@ -433,8 +435,8 @@ class ShipmentOut(Schema):
     partner_id: int
     counterparty_id: int
     currency: str
-    total: Decimal
-    vat_total: Decimal
+    total: Money
+    vat_total: Money
     version: int
 
 
@@ -454,7 +456,7 @@ class PaymentOut(Schema):
     date: datetime.date
     invoice_id: int
     partner_id: int
-    amount: Decimal
+    amount: Money
     due_date: datetime.date
     days_late: int
     version: int
@@ -480,8 +482,8 @@ class SupplierOrderIn(Schema):
 class SupplierOrderLineOut(Schema):
     product_id: int
     quantity: Decimal
-    price: Decimal
-    amount: Decimal
+    price: Money
+    amount: Money
 
 
 class SupplierOrderOut(Schema):
@@ -493,7 +495,7 @@ class SupplierOrderOut(Schema):
     customer_order_id: int | None
     deal_id: int | None
     currency: str
-    total: Decimal
+    total: Money
     comment: str
     version: int
 
