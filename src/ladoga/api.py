@@ -13,6 +13,7 @@ from ladoga.claims.api import router as claims_router
 from ladoga.core.api import install_problem_handlers
 from ladoga.deals.api import router as deals_router
 from ladoga.interactions import api as interactions_api
+from ladoga.interactions.api_calendar import router as interactions_calendar_router
 from ladoga.interactions.norms_api import router as contact_norms_router
 from ladoga.loyalty.api import router as loyalty_router
 from ladoga.partners.api import router as partners_router
@@ -66,6 +67,8 @@ api.add_router("/files", files_router)
 # Before the partners router: its /contacts/{contact_id} would otherwise take /contacts/vcard.
 api.add_router("/", partners_exchange_router)
 api.add_router("/", partners_router)
+# Before the interactions router: its /{interaction_id} would otherwise take /calendar-feed.
+api.add_router("/interactions", interactions_calendar_router)
 api.add_router("/interactions", interactions_api.router)
 api.add_router("/tasks", interactions_api.tasks_router)
 api.add_router("/notifications", interactions_api.notifications_router)

@@ -123,3 +123,15 @@ def test_every_rule_names_a_real_date_field():
 def test_durations_are_never_negative():
     assert days_between(datetime.date(2026, 3, 31), datetime.date(2026, 3, 1)) == 0
     assert days_between(datetime.date(2026, 3, 1), datetime.date(2026, 3, 31)) == 30
+
+
+def test_a_nul_in_a_search_is_422_naming_the_character(api_as, db):
+    """On PostgreSQL the driver refuses the NUL; on SQLite the search finds nothing."""
+    from django.db import connection
+
+    response = api_as("owner").get("/api/v1/partners", {"q": "Нуль\x00Байт"})
+    if connection.vendor == "postgresql":
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["code"] == TEXT_CONTROL_CHARACTER
+    else:
+        assert response.status_code == 200

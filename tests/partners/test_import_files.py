@@ -53,14 +53,16 @@ def test_the_import_page_refuses_a_file_over_the_upload_limit(browser_as, snapsh
 def zip_bomb(path, size=100 * MIB):
     """A real workbook whose shared strings part unpacks to `size` bytes of one string."""
     write_xlsx(path, [["Ромашка", "7707083893", "", "", "", "клиент"]])
-    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as member:
-            member.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
-            member.write(b"<si><t>")
-            chunk = b"A" * MIB
-            for _ in range(size // MIB):
-                member.write(chunk)
-            member.write(b"</t></si></sst>")
+    with (
+        zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive,
+        archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as member,
+    ):
+        member.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+        member.write(b"<si><t>")
+        chunk = b"A" * MIB
+        for _ in range(size // MIB):
+            member.write(chunk)
+        member.write(b"</t></si></sst>")
     return path
 
 

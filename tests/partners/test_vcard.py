@@ -348,3 +348,28 @@ def test_page_downloads_and_imports(browser_as, rich_contact, partner):
     assert response.status_code == 200
     assert "Смирнова" in response.content.decode()
     assert ContactPerson.objects.filter(partner=partner).count() == 3
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_the_decision_role_survives_a_round_trip(rich_contact, partner_of, owner, language):
+    from django.utils import translation
+
+    with translation.override(language):
+        data = _serialize([rich_contact], "4.0")
+    target = partner_of("owner", name="ООО «Другая»")
+    ContactInfo.objects.filter(contact=rich_contact).delete()
+
+    vcard.vcards_import(partner=target, data=data, by=owner)
+
+    assert ContactPerson.objects.get(partner=target).decision_role == "decision_maker"
+
+
+def test_an_unknown_role_is_other_and_no_role_is_unknown(partner, owner):
+    data = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Петров;Пётр;;;\r\nFN:Пётр Петров\r\n"
+        "ROLE:Главный по кофе\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Смирнова;Мария;;;\r\nFN:Мария Смирнова\r\nEND:VCARD\r\n"
+    )
+    vcard.vcards_import(partner=partner, data=data.encode(), by=owner)
+    roles = dict(ContactPerson.objects.values_list("last_name", "decision_role"))
+    assert roles == {"Петров": "other", "Смирнова": ""}

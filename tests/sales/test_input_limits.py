@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection, transaction
 
 from ladoga.sales import services
 from ladoga.sales.models import Agreement, CustomerOrder, Payment, Price, Proposal
@@ -69,16 +69,19 @@ def test_the_1e400_price_names_the_column_in_its_message(api_as, products, base_
     ]
 
 
-@pytest.mark.skipif("connection.vendor != 'sqlite'")
 def test_reads_survive_a_bad_price_stored_before_the_check(api_as, products, base_price_type):
-    """Only SQLite can hold it (PostgreSQL's numeric column refuses it on write)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO sales_price (created_at, updated_at, version, product_id, "
-            "price_type_id, effective_from, amount) VALUES "
-            "(CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1, %s, %s, '2026-02-01', 1e400)",
-            [products["P-1"].pk, base_price_type.pk],
-        )
+    """Only SQLite can hold it; PostgreSQL's numeric column refuses it on write."""
+    insert = (
+        "INSERT INTO sales_price (created_at, updated_at, version, product_id, "
+        "price_type_id, effective_from, amount) VALUES "
+        "(CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1, %s, %s, '2026-02-01', {amount})"
+    )
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(insert.format(amount="1e400"), [products["P-1"].pk, base_price_type.pk])
+    else:
+        with pytest.raises(DataError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(insert.format(amount="1e20"), [products["P-1"].pk, base_price_type.pk])
     client = api_as("head")
     listed = client.get("/api/v1/prices")
     assert listed.status_code == 200

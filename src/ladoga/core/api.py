@@ -22,6 +22,7 @@ from pydantic import AfterValidator
 from .errors import DomainError, PreconditionRequired, StaleVersion, Violation
 from .middleware import database_unavailable_response, problem_body
 from .numbers import money
+from .text import TEXT_CONTROL_CHARACTER, control_characters_message
 
 logger = logging.getLogger("ladoga.api")
 PROBLEM_JSON = "application/problem+json"
@@ -132,6 +133,11 @@ def install_problem_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(OverflowError)
     def out_of_range(request, exc):
+        if "NUL" in str(exc):  # PostgreSQL's driver on a NUL in a filter or search
+            errors = [Violation(TEXT_CONTROL_CHARACTER, control_characters_message()).as_dict()]
+            return problem(
+                api, request, 422, _("The input is not valid"), errors[0]["message"], errors
+            )
         # A number larger than the database can hold (an id, an offset, an amount) is bad
         # input, whatever the endpoint: say so instead of failing inside the driver.
         return problem(

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import vobject
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
@@ -291,6 +292,23 @@ def _birthday(card) -> datetime.date | None:
     return None
 
 
+def _decision_role(card) -> str:
+    """ROLE as a decision role: its code, or its name in English or Russian (as the export
+    writes it); a role of another name is "other"."""
+    lines = _values(card, "role")
+    text = _text(lines[0].value).casefold() if lines else ""
+    if not text:
+        return DecisionRole.UNKNOWN
+    for role in DecisionRole:
+        names = {role.value}
+        for language in ("en", "ru"):
+            with translation.override(language):
+                names.add(str(role.label).casefold())
+        if text in names:
+            return role.value
+    return DecisionRole.OTHER
+
+
 def card_data(card) -> tuple[dict, list[dict], list[str]]:
     """A card's contact-person fields, its contact information and its problems."""
     problems: list[str] = []
@@ -312,6 +330,7 @@ def card_data(card) -> tuple[dict, list[dict], list[str]]:
         "middle_name": middle[:100],
         "position": _text(_values(card, "title")[0].value)[:150] if _values(card, "title") else "",
         "birthday": _birthday(card),
+        "decision_role": _decision_role(card),
         "comment": "\n".join(str(n.value) for n in _values(card, "note")),
     }
     info: list[dict] = []
