@@ -137,8 +137,8 @@ def main() -> None:
         from django.test import Client
 
         from ladoga.accounts.services import token_create
-        from ladoga.loyalty.models import LoyaltyCard
         from ladoga.loyalty import queries
+        from ladoga.loyalty.models import LoyaltyCard
         from ladoga.loyalty.queries import card_lookup
 
         started = time.perf_counter()

@@ -24,7 +24,8 @@ def card_lookup(number: str, user) -> LoyaltyCard | None:
     number = rules.number_clean(number)
     if not number:
         return None
-    return cards_visible_to(user=user).filter(number=number).first()
+    # No ORDER BY: the number is unique, so the unique index alone answers.
+    return next(iter(cards_visible_to(user=user).filter(number=number).order_by()[:1]), None)
 
 
 def cards_of_partner(partner, user) -> QuerySet:
