@@ -235,6 +235,10 @@ def funnel(
         here = reached.get(stage.pk, {"n": 0, "amount": None})
         following = stages[index + 1] if index + 1 < len(stages) else None
         there = reached.get(following.pk, {"n": 0})["n"] if following else None
+        if there is not None:
+            # The cells already count a deal at every stage it passed (funnel.py); a stage
+            # is never wider than the one before it, so the share never passes 100 %.
+            there = min(there, here["n"])
         lost = losses.get(stage.pk, [])
         rows.append(
             FunnelRow(
