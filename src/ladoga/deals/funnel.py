@@ -7,13 +7,13 @@ one on a manual kind. The won stage counts only the deals that reached it; reach
 lost stage passes nothing. StageReach itself stays literal (the probability estimate, D9,
 reads "from the current stage").
 
-A deal contributes one "reached" cell per stage it passed in that sense, and — when lost at a stage —
-one "lost" cell for that stage and reason, each counting 1 and the deal's amount, under its
-kind, opening day, manager and currency. The deal commands call `reached` when a deal first
-reaches a stage, and `withdraw`/`contribute` around any change of the other keys (amount,
-currency, manager, a loss or a reopening), inside their transaction and after locking the
-deal, so the totals never drift. `rebuild` recomputes them from the facts (StageReach and
-the deals) and is what bulk loaders (demo, benchmark data) call.
+A deal contributes one "reached" cell per stage it passed in that sense, and — when lost at
+a stage — one "lost" cell for that stage and reason, each counting 1 and the deal's amount,
+under its kind, opening day, manager and currency. The deal commands call `reached` when a
+deal first reaches a stage, and `withdraw`/`contribute` around any change of the other keys
+(amount, currency, manager, a loss or a reopening), inside their transaction and after
+locking the deal, so the totals never drift. `rebuild` recomputes them from the facts
+(StageReach and the deals) and is what bulk loaders (demo, benchmark data) call.
 """
 
 from decimal import Decimal
