@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ladoga.accounts.access import visible
+from ladoga.core.numbers import half_up
 from ladoga.core.reports import (
     Kind,
     PeriodForm,
@@ -170,7 +171,7 @@ def bcg_table(result: Bcg) -> ReportTable:
                 "revenue": p.revenue,
                 "previous": p.previous,
                 "growth": p.growth,
-                "relative_share": p.relative_share.quantize(Decimal("0.001")),
+                "relative_share": half_up(p.relative_share, 3),
                 **({"_url": p.url} if p.url else {}),
             }
             for p in result.points

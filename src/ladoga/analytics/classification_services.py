@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from ladoga.accounts.roles import Role
 from ladoga.core.errors import Violation
+from ladoga.core.numbers import half_up
 from ladoga.interactions.services import notification_send
 from ladoga.partners.models import Partner
 from ladoga.sales.models import Shipment
@@ -224,7 +225,7 @@ def classify(
 
 
 def _q(value: Decimal | None, places: str) -> Decimal | None:
-    return None if value is None else value.quantize(Decimal(places))
+    return half_up(value, -Decimal(places).as_tuple().exponent)
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from ladoga.core import numbers
 from ladoga.core.errors import Violation
 
 from .errors import ClaimsCode
@@ -99,7 +100,7 @@ def compensation_parse(value) -> Decimal:
 
 def money(value) -> Decimal:
     """A checked compensation as stored: two decimal places."""
-    return compensation_parse(value).quantize(Decimal("0.01"))
+    return numbers.money(compensation_parse(value))
 
 
 def compensation_violations(
@@ -157,4 +158,4 @@ def plan_progress(done: int, total: int) -> int:
     """The investigation plan's progress in whole percent (0 for an empty plan)."""
     if total <= 0:
         return 0
-    return round(100 * done / total)
+    return int(numbers.half_up(Decimal(100 * done) / total, 0))

@@ -44,6 +44,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from .errors import ValidationFailed
+from .numbers import half_up
 from .text import printable
 
 FORMATS = ("csv", "xlsx")
@@ -108,7 +109,10 @@ def _plain(value) -> Any:
         if timezone.is_aware(value):
             value = timezone.localtime(value)
         return value.replace(tzinfo=None, microsecond=0)
-    if isinstance(value, int | float | Decimal | datetime.date):
+    if isinstance(value, float):
+        # a float is a computed figure: two decimals, half-up, like everything shown
+        return half_up(value, 2)
+    if isinstance(value, int | Decimal | datetime.date):
         return value
     if isinstance(value, list | tuple | set | frozenset):
         return printable(", ".join(str(v) for v in value))

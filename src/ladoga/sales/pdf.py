@@ -20,6 +20,8 @@ from django.utils.translation import pgettext
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from ladoga.core.numbers import money
+
 FAMILY = "Roboto"
 FONT_SIZE = 9
 MARGIN = 15  # mm
@@ -27,7 +29,8 @@ LINE_COLUMNS = (7, 56, 17, 12, 20, 19, 13, 26)  # relative widths of the lines t
 
 
 def _money(value) -> str:
-    return formats.localize(value if value is not None else Decimal("0"))
+    """An amount as printed: two decimals, rounded half-up (core.numbers), localised."""
+    return formats.localize(money(value if value is not None else Decimal("0")))
 
 
 def _date(value) -> str:

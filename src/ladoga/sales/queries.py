@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 
 from ladoga.accounts.access import visible
+from ladoga.core.numbers import half_up
 from ladoga.partners.models import Partner
 
 from . import rules
@@ -291,13 +292,9 @@ def payment_discipline(partner: Partner, period: Period, *, user) -> PaymentDisc
         on_time=payments - late,
         late=late,
         on_time_share=(
-            (Decimal(payments - late) / Decimal(payments)).quantize(Decimal("0.0001"))
-            if payments
-            else None
+            half_up(Decimal(payments - late) / Decimal(payments), 4) if payments else None
         ),
-        average_days_late=(
-            Decimal(str(average)).quantize(Decimal("0.01")) if average is not None else None
-        ),
+        average_days_late=half_up(average, 2),
     )
 
 
@@ -315,13 +312,9 @@ def _discipline(payments: int, late: int, average) -> PaymentDiscipline:
         on_time=payments - late,
         late=late,
         on_time_share=(
-            (Decimal(payments - late) / Decimal(payments)).quantize(Decimal("0.0001"))
-            if payments
-            else None
+            half_up(Decimal(payments - late) / Decimal(payments), 4) if payments else None
         ),
-        average_days_late=(
-            Decimal(str(average)).quantize(Decimal("0.01")) if average is not None else None
-        ),
+        average_days_late=half_up(average, 2),
     )
 
 

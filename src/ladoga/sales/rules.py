@@ -7,8 +7,10 @@ the posting control and the forms use the same arithmetic.
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TypeVar
+
+from ladoga.core import numbers
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
@@ -20,8 +22,9 @@ K = TypeVar("K")
 
 
 def money_round(value: Decimal) -> Decimal:
-    """Round to kopecks, halves away from zero (as accountants do)."""
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    """Round to kopecks, halves away from zero (as accountants do): the one rule of
+    `core.numbers.money`."""
+    return numbers.money(value)
 
 
 def derived_price(base_price: Decimal, percents: Sequence[Decimal]) -> Decimal:

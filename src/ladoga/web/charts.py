@@ -54,7 +54,7 @@ def short(value: float) -> str:
     value = float(value)
     for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
         if abs(value) >= limit:
-            return f"{value / limit:.1f}{suffix}"
+            return f"{half_up(value / limit, 1)}{suffix}"
     return f"{value:g}" if value != int(value) else f"{int(value)}"
 
 

@@ -222,7 +222,9 @@ class Deal(BusinessModel):
             return None
         from decimal import Decimal
 
-        return (self.amount * Decimal(str(self.probability)) / 100).quantize(Decimal("0.01"))
+        from ladoga.core.numbers import money
+
+        return money(self.amount * Decimal(str(self.probability)) / 100)
 
 
 class DealAction(models.TextChoices):
