@@ -7,7 +7,7 @@ the posting control and the forms use the same arithmetic.
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
 from ladoga.core import numbers
@@ -23,8 +23,12 @@ K = TypeVar("K")
 
 def money_round(value: Decimal) -> Decimal:
     """Round to kopecks, halves away from zero (as accountants do): the one rule of
-    `core.numbers.money`."""
-    return numbers.money(value)
+    `core.numbers.money`. A value too large to round raises InvalidOperation, which the
+    line checks turn into a violation."""
+    rounded = numbers.money(value)
+    if rounded is None:
+        raise InvalidOperation(value)
+    return rounded
 
 
 def derived_price(base_price: Decimal, percents: Sequence[Decimal]) -> Decimal:
