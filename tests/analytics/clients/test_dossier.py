@@ -9,7 +9,6 @@ from pypdf import PdfReader
 from ladoga.analytics.dossier import dossier_of
 from ladoga.deals import services as deals
 from ladoga.deals.models import DealKind
-from ladoga.partners import classes
 from ladoga.partners.classes import ClientClass
 from ladoga.partners.models import Counterparty
 from ladoga.partners.services import contact_create, partner_create, segment_create
@@ -38,12 +37,9 @@ def client_partner(actors, contact):
     return partner
 
 
-def test_the_dossier_gathers_every_section(client_partner, actors):
-    classes.class_provider_set(lambda ids: {pk: ClientClass("A", "Y") for pk in ids})
-    try:
-        found = dossier_of(partner_id=client_partner.pk, user=actors["owner"], on=ON)
-    finally:
-        classes._providers.clear()
+def test_the_dossier_gathers_every_section(client_partner, actors, class_provider):
+    class_provider(lambda ids: {pk: ClientClass("A", "Y") for pk in ids})
+    found = dossier_of(partner_id=client_partner.pk, user=actors["owner"], on=ON)
 
     assert found.classification == "AY"
     assert found.segments == ["Key"]

@@ -22,7 +22,8 @@ from ladoga.sales.models import Shipment
 
 
 @pytest.fixture
-def demo_data(db):
+def demo_data(db, settings, tmp_path):
+    settings.HOME = tmp_path
     demo.demo_fill(size=12, seed=5, progress=False)
 
 

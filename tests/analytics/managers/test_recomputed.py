@@ -294,7 +294,8 @@ def bottlenecks_agree() -> None:
     assert checked > 5
 
 
-def test_reports_agree_with_plain_python_on_the_demo(db):
+def test_reports_agree_with_plain_python_on_the_demo(db, settings, tmp_path):
+    settings.HOME = tmp_path
     demo.demo_fill(size=20, seed=5, progress=False)
 
     comparison_agrees(Raw())
