@@ -6,8 +6,8 @@ or, when LADOGA_TEST_DATABASE_URL names PostgreSQL, a throw-away database on tha
 tests read the database directly, not through the code under test.
 """
 
-import io
 import datetime
+import io
 import json
 import os
 import secrets
