@@ -163,3 +163,21 @@ def files_root(settings, tmp_path):
     """Uploaded files of each test go to a folder of its own."""
     settings.FILES_ROOT = tmp_path / "files"
     return settings.FILES_ROOT
+
+
+@pytest.fixture
+def class_provider():
+    """`class_provider(fn)` sets the partners' class provider for one test; the one the
+    analytics app registered at start-up is put back afterwards."""
+    from ladoga.partners import classes
+
+    saved = list(classes._providers)
+
+    def set_provider(provider):
+        if provider is None:
+            classes._providers.clear()
+        else:
+            classes.class_provider_set(provider)
+
+    yield set_provider
+    classes._providers[:] = saved

@@ -13,19 +13,21 @@ from ladoga.deals.services import deal_create
 from ladoga.interactions.services import interaction_create, task_create
 from ladoga.partners.services import partner_create
 
+LEAD_BLOCKS = [
+    "tasks",
+    "reminders",
+    "unprocessed",
+    "department-pipeline",
+    "funnel",
+    "norms",
+    "managers",
+    "stalled",
+    "claims",
+]
 ALL_BLOCKS = {
-    "owner": ["tasks", "reminders", "unprocessed", "pipeline"],
-    "head": ["tasks", "reminders", "unprocessed", "department-pipeline", "funnel", "claims"],
-    "admin": [
-        "tasks",
-        "reminders",
-        "unprocessed",
-        "department-pipeline",
-        "funnel",
-        "claims",
-        "queue",
-        "backup",
-    ],
+    "owner": ["tasks", "reminders", "unprocessed", "pipeline", "norms"],
+    "head": LEAD_BLOCKS,
+    "admin": [*LEAD_BLOCKS, "queue", "backup"],
     "claims": ["tasks", "reminders", "claims"],
 }
 
@@ -248,3 +250,66 @@ def test_dashboard_in_russian(browser_as, actors):
     page = browser_as("head").get("/dashboard/blocks/claims/").content.decode()
 
     assert "Открытые претензии" in page
+
+
+def test_norms_block_lists_my_clients_past_their_contact_norm(browser_as, actors, partners):
+    from ladoga.interactions.services import contact_norm_create
+    from ladoga.partners.models import Partner
+    from ladoga.partners.services import segment_create
+
+    key = segment_create(name="Key")
+    for partner in partners.values():
+        partner.segments.add(key)
+    Partner.objects.update(created_at=timezone.now() - datetime.timedelta(days=40))
+    contact_norm_create(name="Key clients", segment=key, days=14, kinds=["call", "meeting"])
+
+    mine = browser_as("owner").get("/dashboard/blocks/norms/")
+    head = browser_as("head").get("/dashboard/blocks/norms/").context
+
+    assert mine.context["count"] == 1
+    assert [r.partner_name for r in mine.context["rows"]] == ["Romashka"]
+    assert 'href="/reports/contact-norms-overdue/"' in mine.content.decode()
+    assert sorted(r.partner_name for r in head["rows"]) == ["Romashka", "Vasilek"]
+
+
+def test_stalled_block_lists_deals_past_their_close_date(browser_as, actors, partners, strict):
+    owner = actors["owner"]
+    deal = deal_create(
+        name="Late one",
+        partner=partners["mine"],
+        kind=strict,
+        by=owner,
+        manager=owner,
+        expected_close_date=timezone.localdate() + datetime.timedelta(days=3),
+    )
+    type(deal).objects.filter(pk=deal.pk).update(
+        expected_close_date=timezone.localdate() - datetime.timedelta(days=5)
+    )
+
+    context = browser_as("head").get("/dashboard/blocks/stalled/").context
+
+    close = [line for line in context["rows"] if line.signal == "close_date"]
+    assert [(line.deal_id, line.days_overdue) for line in close] == [(deal.pk, 5)]
+    assert browser_as("owner").get("/dashboard/blocks/stalled/").status_code == 404
+
+
+def test_managers_block_compares_the_last_30_days_with_the_30_before(browser_as, actors, partners):
+    owner = actors["owner"]
+    now = timezone.now()
+    for days_ago in (1, 2, 40):
+        interaction_create(
+            kind="call",
+            title="Call",
+            by=owner,
+            responsible=owner,
+            subject_type="partners.partner",
+            subject_id=partners["mine"].pk,
+            start=now - datetime.timedelta(days=days_ago),
+        )
+
+    context = browser_as("head").get("/dashboard/blocks/managers/").context
+
+    rows = {str(row["title"]): row for row in context["rows"]}
+    assert (rows["Interactions"]["now"], rows["Interactions"]["then"]) == (2, 1)
+    assert str(rows["Interactions"]["change"]) == "100.0"
+    assert context["compared"] == context["period"].previous()

@@ -6,6 +6,7 @@ or, when LADOGA_TEST_DATABASE_URL names PostgreSQL, a throw-away database on tha
 tests read the database directly, not through the code under test.
 """
 
+import datetime
 import io
 import json
 import os
@@ -312,3 +313,10 @@ def test_restore_of_a_missing_file_is_refused(instance, tmp_path):
 
     assert done.returncode == 2
     assert "no such file" in done.stderr
+
+
+def test_a_backup_is_recorded_for_the_dashboard(instance):
+    record = json.loads((instance.home / "last-backup.json").read_text())
+
+    assert record["file"] == str(instance.archive.resolve())
+    assert datetime.datetime.fromisoformat(record["at"]).tzinfo is not None

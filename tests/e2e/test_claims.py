@@ -10,7 +10,6 @@ from ladoga.accounts.services import user_create
 from ladoga.claims.models import Claim
 from ladoga.interactions.models import Notification
 from ladoga.partners.services import partner_create
-from ladoga.portal.services import portal_account_bind
 
 from .conftest import PASSWORD
 
@@ -26,9 +25,13 @@ PNG = (
 @pytest.fixture
 def client_user(anna):
     partner = partner_create(name="Stroymontazh", manager=anna)
-    user = user_create(username="client", role=Role.PORTAL, password=PASSWORD, language="en")
-    portal_account_bind(user=user, partner_id=partner.pk)
-    return user
+    return user_create(
+        username="client",
+        role=Role.PORTAL,
+        password=PASSWORD,
+        language="en",
+        partner_id=partner.pk,
+    )
 
 
 def test_a_client_files_a_claim_and_the_manager_resolves_it(

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.e2e
 def test_a_managers_blocks_load_and_link_to_their_lists(session, anna):
     today = timezone.localdate()
     task_create(title="Call Romashka back", assignee=anna, by=anna, due_date=today)
-    task_create(title="Send the offer", assignee=anna, by=anna,
-                due_date=today - datetime.timedelta(days=3))
+    task_create(
+        title="Send the offer", assignee=anna, by=anna, due_date=today - datetime.timedelta(days=3)
+    )
 
     session.sign_in()
     page = session.page

@@ -111,7 +111,8 @@ def recompute(user, start, end) -> dict:
 
 
 @pytest.mark.parametrize("actor", ["admin", "owner"])
-def test_demo_data_agrees_with_a_plain_recomputation(db, actor):
+def test_demo_data_agrees_with_a_plain_recomputation(db, actor, settings, tmp_path):
+    settings.HOME = tmp_path
     from ladoga.accounts.models import User
     from ladoga.demo import demo_fill
 

@@ -177,7 +177,9 @@ def test_a_proposal_takes_the_agreements_prices_and_names_its_deal(
     )
     assert proposal.lines.get().price == D("475.00")
     assert proposal.total == D("950.00")
-    assert list(queries.documents_of_deal(deal_id=deal.pk, user=owner)["proposals"]) == [proposal]
+    assert list(
+        queries.documents_of_deal(deal_id=deal.pk, partner_id=partner.pk, user=owner)["proposals"]
+    ) == [proposal]
 
 
 @pytest.mark.parametrize(

@@ -67,6 +67,15 @@ class OverdueOut(Schema):
     items: list[OverdueClientOut]
 
 
+class DossierCardOut(Schema):
+    number: str
+    kind: str
+    holder: str
+    status: str
+    percent: Decimal
+    valid_to: datetime.date | None
+
+
 class DossierOut(Schema):
     partner_id: int
     partner_name: str
@@ -89,7 +98,7 @@ class DossierOut(Schema):
     revenue_by_month: list[dict]
     revenue_total: Decimal
     payments: dict
-    loyalty_cards: list[dict] | None = None
+    loyalty_cards: list[DossierCardOut]
 
 
 @router.get("/analytics/deal-monitoring", response=MonitoringOut)
@@ -124,12 +133,10 @@ def contact_norms_overdue(
 
 @router.get("/partners/{partner_id}/dossier", response=DossierOut, tags=["analytics", "partners"])
 def partner_dossier(request: HttpRequest, partner_id: int):
-    """Everything about one partner the user may see (A9); loyalty cards are null until
-    the loyalty domain provides them."""
+    """Everything about one partner the user may see (A9), its loyalty cards included."""
     _staff(request)
     found = dossier.dossier_of(partner_id=partner_id, user=request.user)
     data = {k: v for k, v in found.__dict__.items() if k not in ("partner", "class_since")}
-    data["loyalty_cards"] = None
     manager = found.partner.manager
     return {
         **data,

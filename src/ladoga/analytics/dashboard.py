@@ -21,12 +21,17 @@ from ladoga.accounts.roles import Role
 from ladoga.claims.models import ClaimStatus
 from ladoga.claims.queries import claims_visible_to
 from ladoga.core.backup_log import last_backup
-from ladoga.core.numbers import money
+from ladoga.core.numbers import change_percent, money
+from ladoga.core.periods import Period
 from ladoga.deals import reports as deal_reports
-from ladoga.deals.models import DealStatus
+from ladoga.deals.models import AlertSignal, DealStatus
 from ladoga.deals.queries import deals_visible_to
 from ladoga.interactions.models import Reminder
 from ladoga.interactions.queries import my_tasks, unprocessed_visible_to
+
+from .managers import managers_compare
+from .monitoring import deal_monitoring
+from .strategy import clients_past_norm
 
 ROWS = 6
 STAFF = frozenset({Role.ADMIN, Role.HEAD, Role.MANAGER, Role.CLAIMS})
@@ -43,9 +48,10 @@ class Block:
     read: Callable[..., dict]
     link: str  # the URL name of the full list behind the block
     wide: bool = False
+    link_args: tuple = ()
 
     def url(self) -> str:
-        return reverse(self.link)
+        return reverse(self.link, args=self.link_args)
 
 
 def _tasks(user, today: datetime.date) -> dict:
@@ -157,6 +163,51 @@ def _claims(user, today: datetime.date) -> dict:
     return {**counts, "total": counts["registered"] + counts["investigating"], "rows": list(oldest)}
 
 
+def _past_norm(user, today: datetime.date) -> dict:
+    """The clients past their contact norm (A10) that the user may see, most overdue first."""
+    rows = sorted(clients_past_norm(user=user, on=today), key=lambda r: -r.days_overdue)
+    return {"count": len(rows), "rows": rows[:ROWS]}
+
+
+def _stalled(user, today: datetime.date) -> dict:
+    """Deals that wait (A11): stalled, past a stage norm, with overdue tasks, past close."""
+    lines = deal_monitoring(user=user, on=today).lines
+    lines.sort(key=lambda line: -line.days_overdue)
+    signals = {signal: 0 for signal in AlertSignal.values}
+    for line in lines:
+        signals[line.signal] += 1
+    return {
+        "count": len(lines),
+        "signals": [(AlertSignal(code).label, n) for code, n in signals.items() if n],
+        "rows": lines[:ROWS],
+    }
+
+
+TOP_INDICATORS = ("deals_won", "won_amount", "win_rate", "interactions")
+
+
+def _managers(user, today: datetime.date) -> dict:
+    """The department's (or company's) top indicators of the last 30 days against the 30
+    days before (A6), from the manager comparison."""
+    period = Period.of(end=today, default_days=30)
+    result = managers_compare(
+        user=user, period=period, compared=period.previous(), indicators=TOP_INDICATORS
+    )
+    total = result.company
+    rows = [
+        {
+            "title": indicator.title,
+            "kind": str(indicator.kind),
+            "now": total.now.get(indicator.code),
+            "then": total.then.get(indicator.code),
+            "change": change_percent(total.now.get(indicator.code), total.then.get(indicator.code)),
+            "good": indicator.good,
+        }
+        for indicator in result.indicators
+    ]
+    return {"rows": rows, "period": period, "compared": result.compared}
+
+
 def _queue(user, today: datetime.date) -> dict:
     """The background worker's queue: tasks waiting and tasks scheduled for later."""
     return {"pending": HUEY.pending_count(), "scheduled": HUEY.scheduled_count()}
@@ -214,6 +265,33 @@ BLOCKS = [
         "analytics/blocks/funnel.html",
         _funnel,
         "deals:report_funnel",
+    ),
+    Block(
+        "norms",
+        _("Clients past their contact norm"),
+        SALES,
+        "analytics/blocks/norms.html",
+        _past_norm,
+        "analytics:report",
+        link_args=("contact-norms-overdue",),
+    ),
+    Block(
+        "managers",
+        _("Managers, 30 days"),
+        LEADS,
+        "analytics/blocks/managers.html",
+        _managers,
+        "analytics:report",
+        link_args=("manager-comparison",),
+    ),
+    Block(
+        "stalled",
+        _("Deals that wait"),
+        LEADS,
+        "analytics/blocks/stalled.html",
+        _stalled,
+        "analytics:report",
+        link_args=("deal-monitoring",),
     ),
     Block(
         "claims",

@@ -23,6 +23,8 @@ from ladoga.core.periods import month_start
 from ladoga.core.services import attachments_of
 from ladoga.deals.models import Deal, DealStatus
 from ladoga.interactions.models import Interaction
+from ladoga.loyalty.discounts import card_percent
+from ladoga.loyalty.queries import cards_of_partner
 from ladoga.partners.classes import class_of
 from ladoga.partners.models import BankAccount, ContactInfo, ContactPerson, Counterparty, Partner
 from ladoga.partners.queries import relations_of
@@ -189,6 +191,17 @@ def dossier_of(*, partner_id: int, user, on: datetime.date | None = None) -> Dos
         .order_by("-date", "-id")[:LIST_SIZE]
     ]
     documents.sort(key=lambda d: (d["date"], d["number"]), reverse=True)
+    loyalty_cards = [
+        {
+            "number": card.number,
+            "kind": card.kind.name,
+            "holder": str(card.contact) if card.contact_id else partner.name,
+            "status": str(card.get_status_display()),
+            "percent": card_percent(card),
+            "valid_to": card.valid_to,
+        }
+        for card in cards_of_partner(partner, user).select_related("kind", "contact")
+    ]
     return Dossier(
         partner=partner,
         on=on,
@@ -255,6 +268,7 @@ def dossier_of(*, partner_id: int, user, on: datetime.date | None = None) -> Dos
             }
             for c in claims_visible_to(user=user).filter(partner=partner).order_by("-date", "-id")
         ],
+        loyalty_cards=loyalty_cards,
         revenue_by_month=[{"month": month, "revenue": money(revenue[month])} for month in months],
         payments={
             "payments": discipline.payments,

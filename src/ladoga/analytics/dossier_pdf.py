@@ -128,5 +128,13 @@ def dossier_pdf(dossier: Dossier) -> bytes:
         ]
     )
     form.section(_("Loyalty cards"))
-    form.note(NO_VALUE)
+    form.table(
+        (22, 22, 30, 14, 12),
+        (_("Number"), _("Kind"), _("Holder"), _("Status"), _("Discount, %")),
+        [
+            (c["number"], c["kind"], c["holder"], c["status"], str(c["percent"]))
+            for c in dossier.loyalty_cards
+        ],
+        numeric=frozenset({4}),
+    )
     return bytes(form.pdf.output())

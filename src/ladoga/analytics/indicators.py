@@ -41,6 +41,8 @@ from ladoga.interactions.models import (
 from ladoga.partners.models import Partner
 from ladoga.sales.models import Payment, Shipment
 
+from .strategy import past_norm
+
 ZERO = Decimal("0")
 # Amounts are never added across currencies: money indicators are in roubles.
 CURRENCY = "RUB"
@@ -213,7 +215,18 @@ def _claims(period: Period, managers, user) -> dict[int, Parts]:
     return _grouped(found, "culprit_employee_id", claims=Count("id"))
 
 
+def _past_norm(period: Period, managers, user) -> dict[int, Parts]:
+    """Clients of the manager past their contact norm (A10) at the end of the period: the
+    same rule as the relationship-strategy report (`strategy.past_norm`)."""
+    clients = visible(Partner.objects.all(), user).filter(manager_id__in=managers)
+    counts: dict[int, Parts] = {}
+    for row in past_norm(clients, on=period.end):
+        counts.setdefault(row.manager_id, {"past_norm": 0})["past_norm"] += 1
+    return counts
+
+
 CLIENTS = Measure("clients", ("new_clients",), _clients)
+NORMS = Measure("norms", ("past_norm",), _past_norm)
 INTERACTIONS = Measure(
     "interactions", ("interactions", "calls", "emails", "meetings"), _interactions
 )
@@ -279,6 +292,14 @@ INDICATORS: dict[str, Indicator] = {
             _part("unprocessed"),
         ),
         Indicator("claims", _("Claims as culprit"), Kind.INT, DOWN, CLAIMS, _part("claims")),
+        Indicator(
+            "past_norm",
+            _("Clients past their contact norm"),
+            Kind.INT,
+            DOWN,
+            NORMS,
+            _part("past_norm"),
+        ),
     ]
 }
 

@@ -5,6 +5,7 @@ import logging
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -96,7 +97,13 @@ DATABASE_RETRY_AFTER_SECONDS = 30
 
 
 def database_unavailable_response(request: HttpRequest) -> HttpResponse:
-    """503 with Retry-After: a problem document for the API, a plain page for people."""
+    """503 with Retry-After: a problem document for the API, a plain page for people, in the
+    language the browser asks for (the user's own setting needs the database)."""
+    with translation.override(translation.get_language_from_request(request)):
+        return _database_unavailable(request)
+
+
+def _database_unavailable(request: HttpRequest) -> HttpResponse:
     detail = _("The database is not reachable. Try again in a minute.")
     if request.path.startswith(API_PREFIX):
         response = problem_http_response(503, "Service unavailable", detail)

@@ -9,7 +9,6 @@ from pypdf import PdfReader
 from ladoga.analytics.dossier import dossier_of
 from ladoga.deals import services as deals
 from ladoga.deals.models import DealKind
-from ladoga.partners import classes
 from ladoga.partners.classes import ClientClass
 from ladoga.partners.models import Counterparty
 from ladoga.partners.services import contact_create, partner_create, segment_create
@@ -38,12 +37,9 @@ def client_partner(actors, contact):
     return partner
 
 
-def test_the_dossier_gathers_every_section(client_partner, actors):
-    classes.class_provider_set(lambda ids: {pk: ClientClass("A", "Y") for pk in ids})
-    try:
-        found = dossier_of(partner_id=client_partner.pk, user=actors["owner"], on=ON)
-    finally:
-        classes._providers.clear()
+def test_the_dossier_gathers_every_section(client_partner, actors, class_provider):
+    class_provider(lambda ids: {pk: ClientClass("A", "Y") for pk in ids})
+    found = dossier_of(partner_id=client_partner.pk, user=actors["owner"], on=ON)
 
     assert found.classification == "AY"
     assert found.segments == ["Key"]
@@ -82,12 +78,12 @@ def test_a_partner_the_user_may_not_see_is_404(client_partner, api_as, browser_a
     assert (api.status_code, page.status_code) == (status, status)
     if status == 200:
         assert api.json()["partner_name"] == "ООО «Ромашка»"
-        assert api.json()["loyalty_cards"] is None
+        assert api.json()["loyalty_cards"] == []
         assert "ООО «Ромашка»" in page.content.decode()
 
 
 def test_the_page_queries_are_bounded(client_partner, browser_as, django_assert_max_num_queries):
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(45):
         page = browser_as("owner").get(f"/analytics/partners/{client_partner.pk}/dossier/")
 
     assert page.status_code == 200
@@ -113,3 +109,25 @@ def test_the_pdf_has_the_cyrillic_name_and_every_section(client_partner, browser
     ):
         assert section in text
     assert "7707083893" in text
+
+
+def test_the_dossier_lists_the_partners_loyalty_cards(client_partner, actors, api_as, browser_as):
+    from decimal import Decimal
+
+    from ladoga.loyalty.services import card_issue, card_kind_create
+
+    kind = card_kind_create(name="Gold", percent=Decimal("5"), check_digit="none", length=6)
+    card_issue(kind=kind, partner=client_partner, number="000042", issued_on=d(5, 1))
+
+    found = dossier_of(partner_id=client_partner.pk, user=actors["owner"], on=ON)
+    api = api_as("owner").get(f"/api/v1/partners/{client_partner.pk}/dossier").json()
+    page = browser_as("owner").get(f"/analytics/partners/{client_partner.pk}/dossier/")
+    pdf = browser_as("owner").get(f"/analytics/partners/{client_partner.pk}/dossier.pdf")
+
+    assert [(c["number"], c["kind"], c["percent"]) for c in found.loyalty_cards] == [
+        ("000042", "Gold", Decimal("5"))
+    ]
+    assert [(c["number"], c["percent"]) for c in api["loyalty_cards"]] == [("000042", "5.00")]
+    assert "000042" in page.content.decode()
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "000042" in text

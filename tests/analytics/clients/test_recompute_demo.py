@@ -13,6 +13,7 @@ from ladoga import demo
 from ladoga.accounts.models import User
 from ladoga.accounts.roles import Role
 from ladoga.analytics.dossier import dossier_of
+from ladoga.analytics.models import ClassificationRun, ClientClassification
 from ladoga.analytics.monitoring import deal_monitoring
 from ladoga.analytics.strategy import clients_past_norm
 from ladoga.deals.models import Deal, DealKind, Stage
@@ -22,7 +23,8 @@ from ladoga.sales.models import Shipment
 
 
 @pytest.fixture
-def demo_data(db):
+def demo_data(db, settings, tmp_path):
+    settings.HOME = tmp_path
     demo.demo_fill(size=12, seed=5, progress=False)
 
 
@@ -105,12 +107,28 @@ def strategy_by_hand(on: datetime.date, manager_ids: set[int] | None) -> dict[in
         and p["manager_id"]
         and (manager_ids is None or p["manager_id"] in manager_ids)
     ]
+    # the demo classifies its clients: a class norm reads the latest run's classes
+    latest = (
+        ClassificationRun.objects.filter(finished_at__isnull=False)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    classes = {
+        partner_id: (abc, xyz)
+        for partner_id, abc, xyz in ClientClassification.objects.filter(run_id=latest).values_list(
+            "partner_id", "abc", "xyz"
+        )
+    }
     for norm in ContactNorm.objects.filter(is_active=True):
-        if not norm.segment_id:
-            continue  # no class provider in the demo: class norms match nobody
         for p in clients:
-            if p["pk"] not in members[norm.segment_id]:
-                continue
+            if norm.segment_id:
+                if p["pk"] not in members[norm.segment_id]:
+                    continue
+            else:
+                abc, xyz = classes.get(p["pk"], ("", ""))
+                if abc != norm.abc or (norm.xyz and xyz != norm.xyz):
+                    continue
             days = [
                 _local(c["start"])
                 for c in contacts[p["pk"]]

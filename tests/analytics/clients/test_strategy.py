@@ -8,7 +8,6 @@ from ladoga.analytics.tasks import contact_follow_ups_plan
 from ladoga.core.errors import ValidationFailed
 from ladoga.interactions.models import ContactFollowUp, ContactNorm, Interaction
 from ladoga.interactions.services import contact_norm_create
-from ladoga.partners import classes
 from ladoga.partners.classes import ClientClass
 from ladoga.partners.models import Partner
 from ladoga.partners.services import partner_create, segment_create
@@ -17,7 +16,7 @@ from .conftest import ON, at, d
 
 
 @pytest.fixture
-def clients(actors, contact):
+def clients(actors, contact, class_provider):
     """The hand-computed dataset of the module docstring of strategy.py, on 30 June:
     segment "Key" every 14 days (the responsible's calls and meetings), class A every 30
     days (anyone's calls, meetings and e-mails)."""
@@ -49,11 +48,8 @@ def clients(actors, contact):
     contact_norm_create(
         name="Class A", abc="A", days=30, kinds=["call", "meeting", "email"], counted="anyone"
     )
-    classes.class_provider_set(
-        lambda ids: {pk: ClientClass("A", "X") for pk in ids if pk == made["Classy"].pk}
-    )
-    yield made
-    classes._providers.clear()
+    class_provider(lambda ids: {pk: ClientClass("A", "X") for pk in ids if pk == made["Classy"].pk})
+    return made
 
 
 def _figures(rows):
@@ -90,8 +86,8 @@ def test_each_sees_only_their_clients(clients, actors, actor, expected):
     assert {r.partner_name for r in rows} == expected
 
 
-def test_without_a_class_provider_class_norms_match_nobody(clients, actors):
-    classes._providers.clear()
+def test_without_a_class_provider_class_norms_match_nobody(clients, actors, class_provider):
+    class_provider(None)
 
     rows = clients_past_norm(user=actors["owner"], on=ON)
 

@@ -25,7 +25,9 @@ from ladoga.interactions.models import Interaction, Task
 from ladoga.partners.models import Partner
 from ladoga.sales.models import Payment, Shipment
 
-ALL = list(INDICATORS)
+# "past_norm" is the strategy report's rule, recomputed by hand in
+# tests/analytics/clients/test_recompute_demo.py and tied to it in test_past_norm.py.
+ALL = [code for code in INDICATORS if code != "past_norm"]
 
 
 def local_day(moment):
@@ -294,7 +296,8 @@ def bottlenecks_agree() -> None:
     assert checked > 5
 
 
-def test_reports_agree_with_plain_python_on_the_demo(db):
+def test_reports_agree_with_plain_python_on_the_demo(db, settings, tmp_path):
+    settings.HOME = tmp_path
     demo.demo_fill(size=20, seed=5, progress=False)
 
     comparison_agrees(Raw())

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 
 import ladoga
+from ladoga.core.backup_log import backup_recorded
 
 from .database import configured_database, pg_dump, sqlite_dump
 from .format import CHUNK, DATABASE_MEMBER, FILES, FORMAT, FORMAT_VERSION, MANIFEST, BackupError
@@ -115,6 +116,7 @@ def backup_create(*, path) -> str:
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
+    backup_recorded(path=target, when=datetime.datetime.now(datetime.UTC))
     rows = sum(tables.values())
     return (
         f"Backup written to {target}: {engine}, {len(tables)} tables, {rows} rows, "

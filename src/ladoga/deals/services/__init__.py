@@ -6,15 +6,8 @@ the system itself (demo data, migrations) and skips the role checks.
 """
 
 from .alerts import deal_alert_record
-from .deals import (
-    deal_create,
-    deal_lose,
-    deal_move,
-    deal_reopen,
-    deal_update,
-    deal_win,
-    entry_violations,
-)
+from .closing import deal_lose, deal_reopen, deal_win
+from .deals import deal_create, deal_update
 from .documents import deal_order_create, deal_proposal_create, deal_supplier_order_create
 from .environment import deal_party_add, deal_party_remove
 from .kinds import (
@@ -27,7 +20,9 @@ from .kinds import (
     loss_reason_create,
     loss_reason_update,
 )
+from .lifecycle import entry_violations
 from .stage_tasks import deal_task_create, tasks_create_for_stage, template_assignee
+from .stages import deal_move
 
 __all__ = [
     "LinkSpec",

@@ -10,6 +10,7 @@ from ladoga.core.versioning import version_check
 
 from ..errors import DealForbidden
 
+ADD, CHANGE = "deals.add_deal", "deals.change_deal"
 MANAGE_KINDS = "deals.manage_deal_kinds"
 
 

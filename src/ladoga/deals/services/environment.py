@@ -8,8 +8,8 @@ from ladoga.partners.models import ContactPerson, Partner
 
 from ..errors import DealsCode as C
 from ..models import Deal, DealParty, PartyRole
-from ._common import clean, permission_check
-from .deals import CHANGE, _locked_deal, _open_check
+from ._common import CHANGE, clean, permission_check
+from .lifecycle import locked_deal, open_check
 
 
 @transaction.atomic
@@ -25,8 +25,8 @@ def deal_party_add(
     """Add a partner or a contact person to the deal's environment with a role
     (competitor, subcontractor, influencer, decision maker, other)."""
     permission_check(by, CHANGE)
-    deal = _locked_deal(deal, None)
-    _open_check(deal)
+    deal = locked_deal(deal, None)
+    open_check(deal)
     violations: list[Violation] = []
     if (partner is None) == (contact is None):
         violations.append(
@@ -73,6 +73,6 @@ def deal_party_add(
 @transaction.atomic
 def deal_party_remove(*, party: DealParty, by) -> None:
     permission_check(by, CHANGE)
-    deal = _locked_deal(party.deal, None)
-    _open_check(deal)
+    deal = locked_deal(party.deal, None)
+    open_check(deal)
     DealParty.objects.filter(pk=party.pk).delete()

@@ -6,12 +6,8 @@ record take `expected_version` (X5; None skips the check for internal use).
 """
 
 from .feeds import calendar_feed_create, calendar_feed_revoke, calendar_feed_user
-from .interactions import (
-    ParticipantData,
-    interaction_create,
-    interaction_review,
-    interaction_update,
-)
+from .given_participants import ParticipantData
+from .interactions import interaction_create, interaction_update
 from .mail import email_register, email_send
 from .norms import (
     contact_follow_up_plan,
@@ -35,6 +31,7 @@ from .reminders import (
     reminders_due,
     reminders_schedule,
 )
+from .review import interaction_review
 from .tasks import task_cancel, task_complete, task_create, task_update
 
 __all__ = [
