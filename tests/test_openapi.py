@@ -37,3 +37,13 @@ def test_openapi_is_served_and_docs_load_local_assets(api_as):
     assert docs.status_code == 200
     assert b"swagger-ui-bundle.js" in docs.content
     assert b"cdn" not in docs.content.lower()
+
+
+def test_the_generic_report_address_leaves_out_the_reports_with_their_own(db):
+    import re
+
+    parameters = current_schema()["paths"]["/api/v1/reports/{name}"]["get"]["parameters"]
+    pattern = next(p for p in parameters if p["name"] == "name")["schema"]["pattern"]
+
+    assert not re.fullmatch(pattern, "funnel") and not re.fullmatch(pattern, "claims-structure")
+    assert re.fullmatch(pattern, "revenue-by-partner") and re.fullmatch(pattern, "funnel-x")

@@ -1,5 +1,7 @@
 """The REST API (X2): one NinjaAPI at /api/v1/ that every domain adds its router to."""
 
+import re
+
 from ninja import NinjaAPI
 
 from ladoga.accounts.api import auth_router
@@ -33,6 +35,21 @@ IDEMPOTENCY_KEY_PARAMETER = {
 }
 
 
+def _generic_report_names(paths: dict) -> None:
+    """The generic `reports/{name}` answers every report but those with an address of their
+    own (the deals and claims reports, in their older shapes, routed first): say so in its
+    parameter's pattern, so the document promises one shape per address."""
+    own = sorted(
+        path.rsplit("/", 1)[1] for path in paths if re.fullmatch(r".*/reports/[^/{}]+", path)
+    )
+    generic = next((p for p in paths if p.endswith("/reports/{name}")), None)
+    if not own or generic is None:
+        return
+    for parameter in paths[generic]["get"].get("parameters", []):
+        if parameter["name"] == "name" and parameter["in"] == "path":
+            parameter["schema"]["pattern"] = "^(?!(" + "|".join(own) + ")$)[^/]+$"
+
+
 class LadogaApi(NinjaAPI):
     """The API, whose schema documents the Idempotency-Key header of every POST (S5)."""
 
@@ -42,6 +59,7 @@ class LadogaApi(NinjaAPI):
             post = operations.get("post")
             if post is not None and "/auth/" not in path:
                 post.setdefault("parameters", []).append(IDEMPOTENCY_KEY_PARAMETER)
+        _generic_report_names(schema["paths"])
         return schema
 
 
