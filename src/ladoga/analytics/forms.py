@@ -6,12 +6,13 @@ from django import forms
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from ladoga.accounts.queries import departments_in_scope_of
 from ladoga.core.periods import Comparison
 from ladoga.core.reports import PeriodForm, ReportForm
 from ladoga.deals.models import DealKind, ProcessType
 
 from .indicators import DEFAULT_INDICATORS, INDICATORS
-from .people import departments_visible_to, managers_visible_to
+from .people import managers_visible_to
 
 
 class VisibleChoiceField(forms.ModelChoiceField):
@@ -39,7 +40,7 @@ class PeopleFilters(PeriodForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments_visible_to(user=self.user)
+        self.fields["department"].queryset = departments_in_scope_of(user=self.user)
         self.fields["manager"].queryset = managers_visible_to(user=self.user)
 
 

@@ -2,7 +2,7 @@
 
 The rows of a manager report follow record-level access: a manager sees only their own
 row, a head the people of the departments they answer for (and themselves), an
-administrator everyone. Departments likewise: a manager their own, a head theirs.
+administrator everyone. Departments come from `accounts.queries.departments_in_scope_of`.
 """
 
 from collections.abc import Iterable
@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from ladoga.accounts import access
-from ladoga.accounts.models import Department, User
+from ladoga.accounts.models import User
 from ladoga.accounts.roles import Role
 
 # The people a manager report has rows for: those who sell.
@@ -29,18 +29,6 @@ def managers_visible_to(*, user) -> QuerySet[User]:
     if scope is access.Scope.OWN:
         return people.filter(pk=user.pk)
     return people.none()
-
-
-def departments_visible_to(*, user) -> QuerySet[Department]:
-    """Departments whose figures `user` may see."""
-    scope = access.scope_of(user)
-    if scope is access.Scope.ALL:
-        return Department.objects.all()
-    if scope is access.Scope.DEPARTMENT:
-        return Department.objects.filter(pk__in=access.department_ids_of(user))
-    if scope is access.Scope.OWN and user.department_id:
-        return Department.objects.filter(pk=user.department_id)
-    return Department.objects.none()
 
 
 def managers_checked(*, user, manager_ids: Iterable[int] | None) -> list[int] | None:
