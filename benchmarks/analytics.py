@@ -10,7 +10,9 @@ The PostgreSQL database must exist and be empty (it is migrated and filled). The
 many shipments, a claim per fifty deals. Timed: the manager comparison for 50 managers ×
 12 indicators with the same period last year (a year against the year before), against
 hand-written SQL computing the same figures (one grouped query per table and period, as
-the report does). Both answers are checked to agree. Prints median and p95 of each and
+the report does). Both answers are checked to agree. Then every dashboard block, requested
+on its own as htmx loads it, for a manager, a head and the administrator (server-side time
+through Django's test client, and its query count). Prints median and p95 of each and
 the ratio, and writes JSON beside it (benchmarks/results/, git-ignored).
 """
 
@@ -340,6 +342,43 @@ def hand_sql(period, manager_ids) -> dict[str, dict[int, tuple]]:
     return found
 
 
+def dashboard_timings(admin, manager_ids, runs: int) -> dict[tuple[str, str], dict]:
+    """Each dashboard block as its own request, the way htmx loads it, for a manager, the head
+    of the first department and the administrator: the server-side time of the whole answer."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from ladoga.accounts.models import Department, User
+    from ladoga.accounts.roles import Role
+    from ladoga.accounts.services import department_head_set
+    from ladoga.analytics.dashboard import blocks_for
+
+    manager = User.objects.get(pk=manager_ids[0])
+    head = User.objects.create(username="head", role=Role.HEAD, department=manager.department)
+    department_head_set(department=Department.objects.get(pk=manager.department_id), head=head)
+    found = {}
+    for role, user in (("manager", manager), ("head", head), ("admin", admin)):
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+        for block in blocks_for(user):
+            url = f"/dashboard/blocks/{block.name}/"
+            assert client.get(url).status_code == 200, url
+            times = []
+            for _ in range(runs):
+                began = time.perf_counter()
+                client.get(url)
+                times.append((time.perf_counter() - began) * 1000)
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            found[(role, block.name)] = {
+                "median_ms": round(statistics.median(times), 1),
+                "p95_ms": round(percentile(times, 0.95), 1),
+                "queries": len(queries),
+            }
+    return found
+
+
 def run(args) -> None:
     from django.db import connection
     from django.utils import timezone
@@ -392,6 +431,16 @@ def run(args) -> None:
     for name, values in figures.items():
         print(f"  {name:10s} {values['median_ms']:10.1f} {values['p95_ms']:10.1f}")
     print(f"  ratio (median report / median hand SQL): {ratio:.2f} (target ≤ 1.5)")
+    blocks = dashboard_timings(admin, manager_ids, args.runs)
+    print(f"\nDashboard blocks on {engine} (server side, GET /dashboard/blocks/<name>/), ms")
+    print(f"  {'role':8s} {'block':20s} {'median':>8s} {'p95':>8s} {'queries':>8s}")
+    for (role, name), values in blocks.items():
+        print(
+            f"  {role:8s} {name:20s} {values['median_ms']:8.1f} {values['p95_ms']:8.1f} "
+            f"{values['queries']:8d}"
+        )
+    worst = max(values["p95_ms"] for values in blocks.values())
+    print(f"  slowest block p95: {worst:.1f} ms (target ≤ 100)")
     out = Path(__file__).with_name("results")
     out.mkdir(exist_ok=True)
     target = out / f"{datetime.datetime.now():%Y%m%d-%H%M%S}-analytics-{engine}.json"
@@ -403,6 +452,7 @@ def run(args) -> None:
                 "interactions": args.interactions,
                 "results": figures,
                 "ratio": round(ratio, 2),
+                "dashboard_blocks": {f"{r}/{n}": v for (r, n), v in blocks.items()},
             },
             indent=1,
         )
