@@ -33,8 +33,8 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def setup(database_url: str | None) -> str:
-    home = tempfile.mkdtemp(prefix="ladoga-classes-bench-")
+def setup(database_url: str | None, home: str | None = None) -> str:
+    home = home or tempfile.mkdtemp(prefix="ladoga-classes-bench-")
     os.environ["LADOGA_HOME"] = home
     if database_url:
         os.environ["LADOGA_DATABASE_URL"] = database_url
@@ -83,33 +83,34 @@ SELECT partner_id, 'C', '' FROM per WHERE revenue <= 0
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=None)
+    parser.add_argument(
+        "--home",
+        default=None,
+        help="keep the installation in this folder; a second run finds the dataset there "
+        "(or in the PostgreSQL database) and times it again without refilling",
+    )
     parser.add_argument("--clients", type=int, default=10_000)
     parser.add_argument("--shipments", type=int, default=500_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--page-runs", type=int, default=50)
     args = parser.parse_args()
-    home = setup(args.database_url)
+    home = setup(args.database_url, args.home)
     try:
         run(args)
     finally:
-        shutil.rmtree(home, ignore_errors=True)
+        if not args.home:
+            shutil.rmtree(home, ignore_errors=True)
 
 
-def run(args) -> None:
+def fill(args, admin, on: datetime.date) -> None:
+    """The dataset, written in bulk: clients and a year of shipments, Pareto-skewed."""
     from django.db import connection, transaction
-    from django.test import Client
 
-    from ladoga.accounts.roles import Role
-    from ladoga.accounts.services import user_create
-    from ladoga.analytics.classification_services import classification_recompute
-    from ladoga.analytics.models import ClientClassification
     from ladoga.partners.models import Counterparty, Partner
     from ladoga.sales.models import CustomerOrder, Shipment
 
     rng = random.Random(1)
     D = Decimal
-    admin = user_create(username="bench", role=Role.ADMIN)
-    on = datetime.date(2026, 1, 15)  # twelve months: January – December 2025
     began = time.perf_counter()
     partners = Partner.objects.bulk_create(
         [
@@ -155,6 +156,26 @@ def run(args) -> None:
         f"dataset: {args.clients} clients, {args.shipments} shipments in "
         f"{time.perf_counter() - began:.0f} s"
     )
+
+
+def run(args) -> None:
+    from django.db import connection
+    from django.test import Client
+
+    from ladoga.accounts.models import User
+    from ladoga.accounts.roles import Role
+    from ladoga.accounts.services import user_create
+    from ladoga.analytics.classification_services import classification_recompute
+    from ladoga.analytics.models import ClientClassification
+    from ladoga.sales.models import Shipment
+
+    on = datetime.date(2026, 1, 15)  # twelve months: January – December 2025
+    admin = User.objects.filter(username="bench").first()
+    if admin is None:
+        admin = user_create(username="bench", role=Role.ADMIN)
+        fill(args, admin, on)
+    else:
+        print(f"dataset: reusing the one filled before ({Shipment.objects.count()} shipments)")
 
     results: dict[str, dict] = {}
     timings = []
