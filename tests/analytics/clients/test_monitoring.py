@@ -11,7 +11,7 @@ from ladoga.core.errors import ValidationFailed
 from ladoga.deals import services as deals
 from ladoga.deals.models import Deal, DealAlert, DealKind
 from ladoga.interactions.models import Notification, Task
-from ladoga.interactions.services import task_complete, task_create
+from ladoga.interactions.services import interaction_create, task_complete, task_create
 from ladoga.partners.services import partner_create
 
 from .conftest import ON, at, d
@@ -183,3 +183,40 @@ def test_the_kind_api_takes_and_refuses_norms(api_as, db):
     )
     assert saved.status_code == 200
     assert saved.json()["stall_days"] == 12
+
+
+@pytest.mark.parametrize("days_after", [-1, 0, 1])
+def test_the_edges_of_each_norm_are_the_same_day_by_day(dataset, actors, contact, days_after):
+    """The database narrows the deals before the lines are computed: on the last day within
+    a norm no line, on the day after one line. "Quiet" entered its stage 10 June at noon
+    (stage norm 5 days, stall 10 days); "Talking" entered 10 June and had a call 25 June at
+    noon; an interaction at the first moment of the stall norm's first day keeps a deal
+    from stalling."""
+    owner = actors["owner"]
+    edge = dataset["moved"]  # entered 27 June; a call at 00:00 on 28 June, stall from 8 July
+    Deal.objects.filter(pk=edge.pk).update(stage_entered_at=at(d(6, 20)))
+    interaction_create(
+        kind="call",
+        title="At midnight",
+        by=owner,
+        start=at(d(6, 28), 0),
+        subject_type="deals.deal",
+        subject_id=edge.pk,
+    )
+    cases = {
+        # (signal, deal): the last day without a line
+        ("stage_norm", "Quiet"): d(6, 15),
+        ("stalled", "Quiet"): d(6, 20),
+        ("stalled", "Talking"): d(7, 5),
+        ("stalled", "Moved"): d(7, 8),
+    }
+    for (signal, name), last_quiet_day in cases.items():
+        on = last_quiet_day + datetime.timedelta(days=days_after)
+        found = {
+            (x.signal, x.deal_name): x.days_overdue
+            for x in deal_monitoring(user=owner, on=on).lines
+        }
+        if days_after <= 0:
+            assert (signal, name) not in found, (signal, name, on)
+        else:
+            assert found[(signal, name)] == days_after, (signal, name, on)
