@@ -148,10 +148,9 @@ def _serve_processes(args) -> int:
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         print(
             _(
-                "Note: %(count)d processes share one SQLite file; they take turns to write. "
+                "Note: the web processes share one SQLite file and take turns to write. "
                 "SQLite serves one machine only: app servers on several machines need PostgreSQL."
-            )
-            % {"count": args.workers},
+            ),
             flush=True,
         )
     worker = None
