@@ -43,11 +43,12 @@ BEAT_TASK = "ladoga.core.tasks.core.scheduler_beat"
 
 
 def _postgres_server_url() -> str:
-    """The PostgreSQL server of the suite's own database when there is one, else the local one."""
+    """The maintenance database of the suite's PostgreSQL server when the suite runs on one,
+    else of the local server."""
     url = os.environ.get("LADOGA_TEST_DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         url = "postgresql://postgres@127.0.0.1:5432/postgres"
-    return url
+    return _with_database(url, "postgres")
 
 
 def _with_database(url: str, name: str) -> str:
@@ -148,7 +149,9 @@ def cluster(tmp_path_factory):
         )
         assert migrate.returncode == 0, migrate.stderr
         username = "anna"
-        ladoga(env, "user", "create", username, "--role", "admin", "--password", PASSWORD, check=True)
+        ladoga(
+            env, "user", "create", username, "--role", "admin", "--password", PASSWORD, check=True
+        )
         token = ladoga(env, "token", "create", username, check=True).stdout.strip()
         ports = {}
         for server, extra in (("a", ("--workers", "2", "--threads", "4")), ("b", ())):

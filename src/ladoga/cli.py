@@ -155,7 +155,7 @@ def _serve_processes(args) -> int:
         )
     worker = None
     if not args.no_worker and not settings.REDIS_URL:
-        worker = subprocess.Popen([sys.executable, "-m", "ladoga.cli", "worker"])  # noqa: S603
+        worker = subprocess.Popen([sys.executable, "-m", "ladoga.cli", "worker"])
         print(_("Background tasks run in a `ladoga worker` process (SQLite queue)."), flush=True)
     connections.close_all()
     print(
