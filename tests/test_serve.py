@@ -105,10 +105,51 @@ def test_behind_a_tls_proxy_the_forwarded_scheme_is_trusted(home, tmp_path):
     with running(serve(), env, tmp_path / "serve.log") as (port, _process):
         forwarded, _body = get(port, "/login/", {"X-Forwarded-Proto": "https"})
         plain, _body = get(port, "/login/")
+        health, _body = get(port, "/healthz")
 
     assert forwarded.status == 200
     assert plain.status == 301
     assert plain.getheader("Location").startswith("https://")
+    assert health.status == 200  # the load balancer asks over plain HTTP
+
+
+def test_several_processes_serve_behind_the_proxy_and_stop_together(home, tmp_path):
+    env = _env(home)
+    env["LADOGA_SECURE_PROXY"] = "1"
+    log_path = tmp_path / "serve.log"
+
+    with running(serve("--workers", "2", "--threads", "2"), env, log_path) as (port, process):
+        forwarded, _body = get(port, "/login/", {"X-Forwarded-Proto": "https"})
+        plain, _body = get(port, "/login/")
+        deadline = time.monotonic() + START_DEADLINE_SECONDS
+        while True:  # the task worker beside the web processes runs the scheduler's beat
+            _response, body = get(port, "/healthz")
+            if json.loads(body)["scheduler_last_beat"] or time.monotonic() > deadline:
+                break
+            time.sleep(1)
+        process.send_signal(signal.SIGTERM)
+        returncode = process.wait(timeout=90)
+
+    log = log_path.read_text()
+    assert forwarded.status == 200
+    assert forwarded.getheader("Server") == "gunicorn"
+    assert plain.status == 301
+    assert json.loads(body)["scheduler_last_beat"], log
+    assert returncode == 0
+    assert "with 2 processes of 2 threads" in log
+    assert "the web processes share one SQLite file" in log
+    assert log.count("Booting worker") == 2
+    assert log.count("Background tasks stopped.") == 1  # by the master, not by each process
+
+
+def test_zero_workers_are_refused_before_anything_starts(tmp_path):
+    env = _env(tmp_path / "home")
+
+    result = ladoga(env, "serve", "--workers", "0")
+
+    assert result.returncode == 2
+    assert "--workers must be 1 or more" in result.stderr
+    assert not (tmp_path / "home" / "ladoga.sqlite3").exists()
 
 
 def test_an_untrusted_proxy_cannot_claim_https(home, tmp_path):

@@ -110,6 +110,87 @@ def _stop_on_sigterm(number, frame) -> None:
     raise SystemExit(0)
 
 
+def _warn_unless_shared_secret_key() -> None:
+    """Sessions, CSRF and password-reset links are signed with the secret key: every app server
+    must have the same one. With PostgreSQL (the database several servers share) and no
+    LADOGA_SECRET_KEY, each server would generate its own into its own LADOGA_HOME."""
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+
+    if os.environ.get("LADOGA_SECRET_KEY") or settings.DATABASES["default"]["ENGINE"].endswith(
+        "sqlite3"
+    ):
+        return
+    print(
+        _(
+            "Warning: the secret key comes from %(path)s. Every app server must use the same "
+            "key: set LADOGA_SECRET_KEY to one value on all of them (docs/deploy.md)."
+        )
+        % {"path": settings.HOME / "secret.key"},
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def _serve_processes(args) -> int:
+    """`--workers N`: N web processes under gunicorn; with the SQLite queue, one `ladoga worker`
+    process beside them runs the background tasks (forking a process whose threads run tasks
+    is unsafe, so they do not live in gunicorn's master)."""
+    import subprocess
+
+    from django.conf import settings
+    from django.db import connections
+    from django.utils.translation import gettext as _
+
+    from ladoga.server import serve_with_gunicorn
+    from ladoga.wsgi import application
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        print(
+            _(
+                "Note: the web processes share one SQLite file and take turns to write. "
+                "SQLite serves one machine only: app servers on several machines need PostgreSQL."
+            ),
+            flush=True,
+        )
+    worker = None
+    if not args.no_worker and not settings.REDIS_URL:
+        worker = subprocess.Popen([sys.executable, "-m", "ladoga.cli", "worker"])
+        print(_("Background tasks run in a `ladoga worker` process (SQLite queue)."), flush=True)
+    connections.close_all()
+    print(
+        f"Ladoga is serving on http://{args.host}:{args.port}/ with {args.workers} processes "
+        f"of {args.threads} threads (data in {settings.HOME})",
+        flush=True,
+    )
+    try:
+        return serve_with_gunicorn(
+            application,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            threads=args.threads,
+            trusted_proxy=settings.TRUSTED_PROXY if settings.SECURE_PROXY else None,
+        )
+    finally:
+        if worker is not None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+            print(_("Background tasks stopped."), flush=True)
+
+
+def _gunicorn_missing() -> bool:
+    try:
+        import gunicorn.app.base  # noqa: F401  (UNIX only: it needs fcntl)
+    except ImportError:
+        return True
+    return False
+
+
 def cmd_serve(args) -> int:
     import signal
 
@@ -119,8 +200,16 @@ def cmd_serve(args) -> int:
     from waitress import serve
 
     from ladoga.demo import demo_admin_credentials, demo_fill, demo_is_empty
-    from ladoga.wsgi import application
 
+    if args.workers < 1:
+        return _fail(_("--workers must be 1 or more."))
+    if args.workers > 1 and _gunicorn_missing():
+        return _fail(
+            _(
+                "--workers above 1 needs gunicorn, which runs on UNIX only; elsewhere run "
+                "several `ladoga serve` on different ports behind the proxy."
+            )
+        )
     try:
         _migrate_showing_progress()
     except DatabaseError as error:
@@ -131,6 +220,12 @@ def cmd_serve(args) -> int:
         credentials = demo_admin_credentials()
         if credentials:
             print(f"Demo administrator: {credentials[0]} / {credentials[1]}")
+    _warn_unless_shared_secret_key()
+    if args.workers > 1:
+        return _serve_processes(args)
+
+    from ladoga.wsgi import application
+
     consumer = None if args.no_worker else _embedded_worker_start()
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     print(
@@ -212,7 +307,9 @@ def cmd_token_create(args) -> int:
 def cmd_worker(args) -> int:
     from django.core.management import call_command
 
-    call_command("run_huey", workers=args.workers, worker_type="thread")
+    call_command(
+        "run_huey", workers=args.workers, worker_type="thread", periodic=not args.no_scheduler
+    )
     return 0
 
 
@@ -262,7 +359,13 @@ def parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="migrate, then serve the web UI and API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="web server processes; above 1 they run under gunicorn (UNIX), see docs/deploy.md",
+    )
+    serve.add_argument("--threads", type=int, default=8, help="threads of each process")
     serve.add_argument("--demo", action="store_true", help="fill an empty database with demo data")
     serve.add_argument("--size", type=int, default=100, help="demo size (with --demo)")
     serve.add_argument(
@@ -304,6 +407,11 @@ def parser() -> argparse.ArgumentParser:
 
     worker = commands.add_parser("worker", help="run background tasks and the scheduler")
     worker.add_argument("--workers", type=int, default=2)
+    worker.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="only run tasks; another worker enqueues the periodic ones (docs/deploy.md)",
+    )
     worker.set_defaults(handler=cmd_worker)
 
     imports = commands.add_parser("import", help="import data from a file").add_subparsers(

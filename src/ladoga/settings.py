@@ -6,7 +6,8 @@ LADOGA_TEST_DATABASE_URL  the database the test suite runs on (default: SQLite)
 LADOGA_SECRET_KEY         generated into LADOGA_HOME/secret.key when absent
 LADOGA_DEBUG              1/true/yes to turn on debug pages (never in production)
 LADOGA_ALLOWED_HOSTS      comma-separated host names
-LADOGA_REDIS_URL          when set, background tasks use Redis instead of SQLite
+LADOGA_REDIS_URL          when set, background tasks and the cache use Redis (needed by several
+                          app servers; see docs/deploy.md)
 LADOGA_EMAIL_URL          smtp://user:pass@host:port (smtp+tls:// or smtps:// for TLS)
 LADOGA_UPLOAD_MAX_MB      largest accepted upload (default 25)
 LADOGA_SECURE_PROXY       1 when a TLS-terminating proxy sits in front (HSTS, secure cookies)
@@ -238,6 +239,8 @@ if SECURE_PROXY:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = False
     CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS if not h.startswith("[")]
+    # The load balancer asks each app server directly, over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SILENCED_SYSTEM_CHECKS = (
     # HSTS preload is a promise to browsers that is slow to take back: the operator opts in
     # on the proxy, not Ladoga.
@@ -271,7 +274,8 @@ DEFAULT_FROM_EMAIL = env("LADOGA_FROM_EMAIL", "ladoga@localhost")
 REDIS_URL = env("LADOGA_REDIS_URL")
 if REDIS_URL:
     HUEY = {
-        "huey_class": "huey.RedisHuey",
+        # Several workers may share the queue; each periodic task is enqueued once a minute.
+        "huey_class": "ladoga.core.scheduling.OncePerTickRedisHuey",
         "name": "ladoga",
         "url": REDIS_URL,
         "immediate": TESTING,
@@ -283,6 +287,19 @@ else:
         "filename": str(HOME / "tasks.sqlite3"),
         "immediate": TESTING,
     }
+
+# Whatever several app servers must share lives in the database (sessions, login throttling,
+# Idempotency-Key answers) or, with Redis, in the cache; without Redis the cache is each
+# process's own memory, which is right for one server.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "ladoga",
+        }
+    }
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # State registry (ЕГРЮЛ/ЕГРИП) auto-fill, P11: a DaData-compatible "findById/party" API.
 REGISTRY_URL = env("LADOGA_REGISTRY_URL", "https://suggestions.dadata.ru/suggestions/api/4_1/rs")

@@ -5,6 +5,7 @@ from ladoga.accounts import urls as accounts_urls
 from ladoga.analytics import views as analytics_views
 from ladoga.api import api
 from ladoga.claims import urls as claims_urls
+from ladoga.core import health
 from ladoga.deals import urls as deals_urls
 from ladoga.interactions import urls as interactions_urls
 from ladoga.loyalty import urls as loyalty_urls
@@ -13,6 +14,7 @@ from ladoga.sales import urls as sales_urls
 from ladoga.web import views as web_views
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     path("", analytics_views.dashboard, name="dashboard"),
     path(
         "dashboard/blocks/<slug:name>/",

@@ -89,15 +89,19 @@ def test_worker_consumes_a_task_from_the_sqlite_queue(tmp_path):
 
 @pytest.mark.parametrize(
     "extra, expected",
-    [({}, "SqliteHuey"), ({"LADOGA_REDIS_URL": "redis://127.0.0.1:6379/3"}, "RedisHuey")],
+    [
+        ({}, "SqliteHuey LocMemCache"),
+        ({"LADOGA_REDIS_URL": "redis://127.0.0.1:6379/3"}, "OncePerTickRedisHuey RedisCache"),
+    ],
 )
 def test_settings_pick_the_queue_from_the_environment(tmp_path, extra, expected):
     code = (
         "import os, django\n"
         "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'ladoga.settings')\n"
         "django.setup()\n"
+        "from django.core.cache import caches\n"
         "from huey.contrib.djhuey import HUEY\n"
-        "print(type(HUEY).__name__, HUEY.immediate)\n"
+        "print(type(HUEY).__name__, type(caches['default']).__name__, HUEY.immediate)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code],
@@ -109,7 +113,7 @@ def test_settings_pick_the_queue_from_the_environment(tmp_path, extra, expected)
     )
 
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == [expected, "False"]
+    assert done.stdout.split() == [*expected.split(), "False"]
 
 
 @pytest.fixture
@@ -139,3 +143,30 @@ def test_redis_queue_round_trip(redis_huey):
     redis_huey.execute(task)
 
     assert result.get() == 5
+
+
+@pytest.mark.parametrize("flags, periodic", [((), "enabled"), (("--no-scheduler",), "disabled")])
+def test_only_a_worker_with_the_scheduler_enqueues_periodic_tasks(tmp_path, flags, periodic):
+    log_path = tmp_path / "worker.log"
+    with log_path.open("w") as log:
+        worker = subprocess.Popen(
+            [str(LADOGA), "worker", "--workers", "1", *flags],
+            env=_env(tmp_path / "home"),
+            stdout=log,
+            stderr=log,
+        )
+    try:
+        deadline = time.monotonic() + 120  # a deadline for a hung worker, not a speed check
+        while "Periodic tasks are" not in log_path.read_text():
+            assert worker.poll() is None, log_path.read_text()
+            assert time.monotonic() < deadline, log_path.read_text()
+            time.sleep(0.2)
+    finally:
+        worker.send_signal(signal.SIGINT)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+    assert f"Periodic tasks are {periodic}." in log_path.read_text()

@@ -115,3 +115,19 @@ class ReportSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.report}"
+
+
+class SchedulerBeat(models.Model):
+    """One run of the every-minute heartbeat task: the scheduler is alive, and which worker ran
+    the beat. `/healthz` shows the last one; more than one a minute would mean two schedulers
+    enqueue the same work (core.scheduling prevents that on Redis)."""
+
+    ran_at = models.DateTimeField(_("ran at"), auto_now_add=True, db_index=True)
+    worker = models.CharField(_("worker"), max_length=200)
+
+    class Meta:
+        verbose_name = _("scheduler beat")
+        verbose_name_plural = _("scheduler beats")
+
+    def __str__(self) -> str:
+        return f"{self.ran_at:%Y-%m-%d %H:%M:%S} {self.worker}"

@@ -1,13 +1,17 @@
-"""Writes of the shared kernel: attachments, saved report settings."""
+"""Writes of the shared kernel: attachments, saved report settings, the scheduler's beat."""
 
+import datetime
 import hashlib
+import os
+import socket
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
+from django.utils import timezone
 
 from .files import check_size, clean_file_name, detect_type, storage
-from .models import Attachment, ReportSettings, stored_name_new
+from .models import Attachment, ReportSettings, SchedulerBeat, stored_name_new
 from .reports import Report
 
 
@@ -72,3 +76,14 @@ def report_settings_save(*, user, report: Report, data) -> ReportSettings:
         user=user, report=report.name, defaults={"filters": form.saved_data()}
     )
     return saved
+
+
+SCHEDULER_BEATS_KEPT = datetime.timedelta(days=1)
+
+
+@transaction.atomic
+def scheduler_beat_record() -> SchedulerBeat:
+    """Note that the scheduler's every-minute beat ran here, and forget beats older than a day."""
+    beat = SchedulerBeat.objects.create(worker=f"{socket.gethostname()}:{os.getpid()}")
+    SchedulerBeat.objects.filter(ran_at__lt=timezone.now() - SCHEDULER_BEATS_KEPT).delete()
+    return beat
