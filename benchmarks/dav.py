@@ -142,7 +142,7 @@ def main() -> None:
         from django.test import Client
 
         credentials, first, following = fill(args.events, args.others)
-        client = Client(HTTP_AUTHORIZATION=f"Basic {credentials}")
+        client = Client(HTTP_AUTHORIZATION=f"Basic {credentials}", HTTP_HOST="localhost")
         stamp = "%Y%m%dT%H%M%SZ"
         body = REPORT.format(start=first.strftime(stamp), end=following.strftime(stamp))
 
