@@ -22,7 +22,9 @@ import datetime
 import email.utils
 import hashlib
 import re
+import threading
 import zoneinfo
+from collections import OrderedDict
 from collections.abc import Callable
 
 from django.utils import timezone
@@ -86,6 +88,38 @@ def http_date(moment: datetime.datetime | None) -> str:
     return email.utils.format_datetime(moment.astimezone(datetime.UTC), usegmt=True)
 
 
+class RenderedCache:
+    """Rendered calendar items by (record, version, last change, address): rendering with
+    `icalendar` costs milliseconds per event, and a month's query asks for hundreds. A
+    record's version rises on every save, so a stale text is never served (this is the
+    role Radicale's own item cache plays for its file storage). Bounded, per process."""
+
+    def __init__(self, size: int = 20_000):
+        self.size = size
+        self._texts: OrderedDict[tuple, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, render: Callable[[], str]) -> str:
+        with self._lock:
+            text = self._texts.get(key)
+            if text is not None:
+                self._texts.move_to_end(key)
+                return text
+        text = render()
+        with self._lock:
+            self._texts[key] = text
+            while len(self._texts) > self.size:
+                self._texts.popitem(last=False)
+        return text
+
+    def clear(self) -> None:
+        with self._lock:
+            self._texts.clear()
+
+
+rendered = RenderedCache()
+
+
 def _calendar_text(component) -> str:
     calendar = ical.calendar_new()
     calendar.add_component(component)
@@ -100,9 +134,11 @@ def interaction_span(interaction: Interaction) -> tuple[datetime.datetime, datet
 
 def interaction_item(collection, interaction: Interaction, url_of=None) -> LazyItem:
     start, end = interaction_span(interaction)
+    url = url_of(interaction) if url_of else ""
+    key = ("interaction", interaction.pk, interaction.version, interaction.updated_at, url)
     return LazyItem(
-        lambda: _calendar_text(
-            ical.interaction_event(interaction, url=url_of(interaction) if url_of else "")
+        lambda: rendered.get(
+            key, lambda: _calendar_text(ical.interaction_event(interaction, url=url))
         ),
         collection=collection,
         href=f"interaction-{interaction.pk}.ics",
@@ -117,8 +153,9 @@ def interaction_item(collection, interaction: Interaction, url_of=None) -> LazyI
 
 def task_item(collection, task: Task) -> LazyItem:
     day = datetime.datetime.combine(task.due_date, datetime.time.min, tzinfo=datetime.UTC)
+    key = ("task", task.pk, task.version, task.updated_at)
     return LazyItem(
-        lambda: _calendar_text(ical.task_event(task)),
+        lambda: rendered.get(key, lambda: _calendar_text(ical.task_event(task))),
         collection=collection,
         href=f"task-{task.pk}.ics",
         etag=f'"task-{task.pk}-{task.version}"',

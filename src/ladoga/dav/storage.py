@@ -82,8 +82,13 @@ class Collection(storage.BaseCollection):
 
     # -- reading -----------------------------------------------------------------------
     def _url_of(self, interaction) -> str:
-        request = server.current().django_request
-        return request.build_absolute_uri(reverse("interactions:detail", args=[interaction.pk]))
+        if not hasattr(self, "_detail_url"):
+            request = server.current().django_request
+            # One reverse() per request: the address differs only by the id at its end.
+            self._detail_url = request.build_absolute_uri(
+                reverse("interactions:detail", args=[0])
+            ).removesuffix("0/")
+        return f"{self._detail_url}{interaction.pk}/"
 
     def _calendar_items(self, *, start=None, end=None) -> Iterator[radicale_item.Item]:
         events = queries.calendar_events(user=self.user, start=start, end=end)
