@@ -11,7 +11,6 @@ from ladoga.partners import queries as partners
 from ladoga.partners.exchange.vcard import contacts_for_vcard
 from ladoga.partners.models import ContactPerson
 
-
 EVENT_FIELDS = (
     "id",
     "kind",
