@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "ladoga.claims",
     "ladoga.analytics",
     "ladoga.portal",
+    "ladoga.dav",
     "ladoga.web",
 ]
 

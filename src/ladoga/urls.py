@@ -6,6 +6,7 @@ from ladoga.analytics import views as analytics_views
 from ladoga.api import api
 from ladoga.claims import urls as claims_urls
 from ladoga.core import health
+from ladoga.dav import urls as dav_urls
 from ladoga.deals import urls as deals_urls
 from ladoga.interactions import urls as interactions_urls
 from ladoga.loyalty import urls as loyalty_urls
@@ -32,5 +33,6 @@ urlpatterns = [
     path("", include("ladoga.analytics.urls")),
     path("loyalty/", include(loyalty_urls)),
     path("api/v1/", api.urls),
+    path("", include(dav_urls)),
     path("admin/", admin.site.urls),
 ]

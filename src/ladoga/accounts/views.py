@@ -13,6 +13,7 @@ from ladoga.web.forms import form_errors_from
 
 from . import queries, services
 from .forms import LoginForm, ProfileForm, TokenForm
+from .profile import profile_panels
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -101,6 +102,7 @@ def profile(request):
             "form": form,
             "token_form": TokenForm(),
             "tokens": queries.tokens_of(user=user),
+            "panels": profile_panels(request),
         },
     )
 

@@ -13,7 +13,7 @@ PRODID = "-//Ladoga CRM//ladoga//EN"
 DEFAULT_LENGTH = datetime.timedelta(hours=1)
 
 
-def _uid(kind: str, pk: int) -> str:
+def uid_of(kind: str, pk: int) -> str:
     host = (settings.ALLOWED_HOSTS or ["ladoga"])[0].strip("[]") or "ladoga"
     return f"{kind}-{pk}@{host}"
 
@@ -29,7 +29,7 @@ def calendar_new(name: str = "Ladoga") -> Calendar:
 
 def interaction_event(interaction: Interaction, *, url: str = "") -> Event:
     event = Event()
-    event.add("uid", _uid("interaction", interaction.pk))
+    event.add("uid", uid_of("interaction", interaction.pk))
     event.add("dtstamp", timezone.now())
     start = interaction.start or interaction.created_at
     event.add("dtstart", start)
@@ -51,7 +51,7 @@ def task_event(task: Task, *, url: str = "") -> Event:
     """A task as an all-day event on its due date: calendar programs that subscribe to a
     feed show events, and many ignore to-dos."""
     event = Event()
-    event.add("uid", _uid("task", task.pk))
+    event.add("uid", uid_of("task", task.pk))
     event.add("dtstamp", timezone.now())
     event.add("dtstart", task.due_date)
     event.add("dtend", task.due_date + datetime.timedelta(days=1))
