@@ -102,6 +102,7 @@ MAIL_HTML_LIMIT = 1_000_000
 TEXT_LIMITS = {
     # "app_label.model.field": characters
     "claims.claimcomment.text": CLAIM_COMMENT_LIMIT,
+    "claims.claimreason.description": TRANSITION_COMMENT_LIMIT,
     "claims.claimtransition.comment": TRANSITION_COMMENT_LIMIT,
     "interactions.interaction.body": MAIL_TEXT_LIMIT,
     "interactions.interaction.body_html": MAIL_HTML_LIMIT,
