@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils import formats
 
 from ladoga.core.errors import DomainError
 from ladoga.core.formats import DecimalTextError, decimal_parse
@@ -37,6 +38,16 @@ class DecimalField(forms.DecimalField):
         except DecimalTextError as error:
             raise forms.ValidationError(error.message, code=error.code) from None
         return number
+
+    def prepare_value(self, value):
+        """A stored number as the reader writes it, without trailing zeros: a quantity of
+        3.500 reads "3,5" in Russian, not "3,500" (a thousand times more to the eye)."""
+        if isinstance(value, Decimal) and value.is_finite():
+            plain = (
+                value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+            )
+            return format(plain, "f").replace(".", formats.get_format("DECIMAL_SEPARATOR"))
+        return super().prepare_value(value)
 
     def widget_attrs(self, widget):
         # no step/min/max: those belong to type=number, which this field does not use
