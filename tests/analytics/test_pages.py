@@ -41,8 +41,8 @@ def test_a_report_page_shows_chart_table_totals_and_downloads(browser_as, sales_
     html = response.content.decode()
     assert 'data-testid="chart"' in html and 'role="img"' in html
     assert 'data-testid="report-table"' in html
-    # Money: right-aligned, two decimals, thin-space thousands; percent: one decimal.
-    assert '<td class="number nowrap">3\u2009000.00</td>' in html
+    # Money: right-aligned, two decimals, grouped thousands (core.formats); percent: one decimal.
+    assert '<td class="number nowrap">3,000.00</td>' in html
     assert '<td class="number nowrap">67.4</td>' in html
     assert 'class="level-2"' in html
     assert f'href="/partners/{sales_rows["outsider"].pk}/"' in html

@@ -130,7 +130,7 @@ def test_issue_form_shows_the_check_digit_error(browser_as, fixed_kind, partner)
 
 def test_kinds_page_and_form(browser_as, accumulative_kind):
     client = browser_as("admin")
-    assert "3.00 % from 50000.00" in text(client.get(reverse("loyalty:kinds")))
+    assert "3 % from 50,000.00" in text(client.get(reverse("loyalty:kinds")))
     response = client.post(
         reverse("loyalty:kind_create"),
         {

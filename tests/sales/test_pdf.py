@@ -90,7 +90,7 @@ def test_proposal_pdf_carries_the_printed_form(browser_as, company, proposal):
     assert "ООО «Ладога Трейд»" in text and "7707083893" in text  # requisites
     assert "Cement M500" in text and "Sand" in text
     assert proposal.total == D("1406.00")  # 2 × 475 + 4 × 114
-    assert "To pay: 1406.00 RUB" in text
+    assert "To pay: RUB 1,406.00" in text  # core.formats (no-break spaces read as spaces)
     assert "Standard terms" in text
     assert "Доставка за наш счёт" in text
     assert "Иванов И. И." in text
@@ -106,13 +106,13 @@ def test_invoice_pdf_carries_stages_and_due_dates(browser_as, company, invoice):
     assert "«Ромашка»" in text and "7736207543" in text and "г. Москва" in text
     assert invoice.order.number in text
     assert invoice.total == D("4750.00")
-    assert "To pay: 4750.00 RUB" in text
-    assert "Including VAT: 791.67" in text
+    assert "To pay: RUB 4,750.00" in text
+    assert "Including VAT: RUB 791.67" in text
     # 30 % prepayment within 3 days of the order, 70 % 14 days after delivery
     stages = list(invoice.stages.order_by("due_date"))
     assert [s.amount for s in stages] == [D("1425.00"), D("3325.00")]
     assert "March 5, 2026" in text and "March 21, 2026" in text  # due dates
-    assert "1425.00" in text and "3325.00" in text
+    assert "1,425.00" in text and "3,325.00" in text
     assert "Payment stage" in text
 
 
@@ -122,7 +122,7 @@ def test_pdf_speaks_the_users_language(browser_as, owner, company, invoice, prop
     text = pdf_text(browser_as("owner").get(url, {"format": "pdf"}))
 
     assert f"Счёт на оплату № {invoice.number}" in text
-    assert "К оплате: 4750,00 RUB" in text
+    assert "К оплате: 4 750,00 ₽" in text
     assert "Покупатель" in text
     assert "2 марта 2026" in text  # the invoice's date
 

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 from django.template.loader import render_to_string
+from django.utils import translation
 
-from ladoga.web.charts import chart_drawing, heat_level, nice_ceiling, shown
+from ladoga.web.charts import chart_drawing, heat_level, nice_ceiling, short, shown
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -36,9 +37,15 @@ def test_heat_levels_run_from_none_to_five():
     assert heat_level(3, 0) == 0
 
 
-def test_money_in_tooltips_has_two_decimals_and_thin_space_thousands():
-    assert shown(Decimal("1234567.5"), "money") == "1\u2009234\u2009567.50"
-    assert shown(Decimal("6.25"), "percent") == "6.3"  # half-up, as everywhere
+def test_money_in_tooltips_has_two_decimals_grouped_in_the_readers_language():
+    with translation.override("ru"):
+        assert shown(Decimal("1234567.5"), "money") == "1\u00a0234\u00a0567,50"
+        assert shown(Decimal("6.25"), "percent") == "6,3"  # half-up, as everywhere
+        assert short(1500) == "1,5\u00a0тыс."
+    with translation.override("en"):
+        assert shown(Decimal("1234567.5"), "money") == "1,234,567.50"
+        assert shown(Decimal("6.25"), "percent") == "6.3"
+        assert short(1500) == "1.5k"
 
 
 @pytest.mark.parametrize(

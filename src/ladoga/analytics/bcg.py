@@ -29,6 +29,7 @@ from ladoga.core.reports import (
 )
 from ladoga.partners.models import Partner
 from ladoga.sales.models import ProductGroup, Shipment, ShipmentLine
+from ladoga.web import forms as web_forms
 
 from . import classification_rules as rules
 
@@ -48,8 +49,8 @@ class BcgFilters(PeriodForm):
         required=False,
         choices=[("clients", _("Clients")), ("groups", _("Product groups"))],
     )
-    growth_split = forms.DecimalField(label=_("High growth from, %"), required=False)
-    share_split = forms.DecimalField(
+    growth_split = web_forms.DecimalField(label=_("High growth from, %"), required=False)
+    share_split = web_forms.DecimalField(
         label=_("Large relative share from"), required=False, min_value=0, max_value=1
     )
 

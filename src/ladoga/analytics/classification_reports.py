@@ -25,6 +25,7 @@ from ladoga.core.reports import (
 )
 from ladoga.partners.models import Partner
 from ladoga.sales.models import Shipment
+from ladoga.web import forms as web_forms
 
 from . import classification_rules as rules
 from .classification_queries import class_moves, classes_visible_to, runs_finished
@@ -231,7 +232,7 @@ def rfm_chart(result: Rfm) -> dict:
 
 
 class StoppedFilters(ReportForm):
-    factor = forms.DecimalField(
+    factor = web_forms.DecimalField(
         label=_("Times the usual interval"), required=False, min_value=1, max_value=100
     )
     on = forms.DateField(label=_("On"), required=False)

@@ -2,13 +2,15 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ladoga.core.errors import DomainError, ValidationFailed
+from ladoga.core.exports import table_response
 from ladoga.core.reports import plain, report_named, report_run, staff
+from ladoga.web import forms as web_forms
 
 from . import classification_services as services
 from .classification_queries import abc_xyz_matrix
@@ -86,16 +88,11 @@ def report_page(request, name: str):
     )
 
 
-def _csv(name: str, table) -> HttpResponse:
-    import csv
-
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(table.headers())
-    for row in table.value_rows():
-        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
-    return response
+def _csv(name: str, table):
+    """The report's table as CSV, written like every other export (`core.exports`)."""
+    return table_response(
+        name=name, title=name, headers=table.headers(), rows=table.value_rows(), fmt="csv"
+    )
 
 
 @login_required
@@ -115,13 +112,13 @@ def recompute(request):
 
 class SettingsForm(forms.Form):
     basis = forms.ChoiceField(label=gettext_lazy("Basis"), choices=Basis.choices)
-    a_share = forms.DecimalField(label=gettext_lazy("A share, %"))
-    b_share = forms.DecimalField(label=gettext_lazy("B share, %"))
-    c_share = forms.DecimalField(label=gettext_lazy("C share, %"))
+    a_share = web_forms.DecimalField(label=gettext_lazy("A share, %"))
+    b_share = web_forms.DecimalField(label=gettext_lazy("B share, %"))
+    c_share = web_forms.DecimalField(label=gettext_lazy("C share, %"))
     months = forms.IntegerField(label=gettext_lazy("Months of demand"))
-    x_limit = forms.DecimalField(label=gettext_lazy("X: variation up to, %"))
-    y_limit = forms.DecimalField(label=gettext_lazy("Y: variation up to, %"))
-    stopped_factor = forms.DecimalField(
+    x_limit = web_forms.DecimalField(label=gettext_lazy("X: variation up to, %"))
+    y_limit = web_forms.DecimalField(label=gettext_lazy("Y: variation up to, %"))
+    stopped_factor = web_forms.DecimalField(
         label=gettext_lazy("Stopped buying after this many usual intervals")
     )
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from ladoga.core.errors import DomainError
 from ladoga.core.exports import FORMATS, table_response
-from ladoga.core.numbers import half_up, money
+from ladoga.core.formats import amount_format, number_format
 from ladoga.core.reports import (
     SECTION_TITLES,
     Kind,
@@ -28,7 +28,6 @@ from ladoga.core.reports import (
 from ladoga.core.services import report_settings_save
 from ladoga.web.charts import chart_drawing
 
-THIN_SPACE = "\u2009"
 RIGHT_ALIGNED = {Kind.INT, Kind.MONEY, Kind.PERCENT, Kind.NUMBER, Kind.DAYS}
 NOT_FILTERS = ("format", "page")
 
@@ -41,24 +40,20 @@ def report_or_404(user, name: str) -> Report:
     return report
 
 
-def _grouped(number: Decimal, places: int) -> str:
-    text = f"{number:,.{places}f}"
-    return text.replace(",", THIN_SPACE)
-
-
 def cell_text(value, kind: Kind) -> str:
-    """A table cell as the page shows it: money with two decimals and thin-space
-    thousands, percentages with one decimal, whole numbers grouped, dates localised."""
+    """A table cell as the page shows it, in the reader's language (`core.formats`):
+    money with two decimals, percentages and averages with one, whole numbers grouped,
+    dates in the locale's short format."""
     if value is None or value == "":
         return "—"
     if kind == Kind.MONEY:
-        return _grouped(money(value), 2)
+        return amount_format(value)
     if kind == Kind.PERCENT:
-        return f"{half_up(value, 1)}"
+        return number_format(value, 1)
     if kind in (Kind.NUMBER, Kind.DAYS) and isinstance(value, float | Decimal):
-        return f"{half_up(value, 1)}"
+        return number_format(value, 1)
     if kind == Kind.INT and isinstance(value, int | Decimal):
-        return _grouped(Decimal(value), 0)
+        return number_format(value, 0)
     if isinstance(value, datetime.datetime | datetime.date):
         return date_format(value, "SHORT_DATE_FORMAT")
     return str(value)

@@ -4,7 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ladoga.accounts.queries import colleagues_visible_to, departments_visible_to
+from ladoga.core.text import CLAIM_COMMENT_LIMIT, TEXT_LIMIT, TRANSITION_COMMENT_LIMIT
 from ladoga.partners.models import Counterparty
+from ladoga.web.forms import DateInput, DecimalField
 
 from .models import ClaimResolution, ClaimStatus
 from .queries import partners_for_claims, reasons_visible_to
@@ -20,12 +22,10 @@ class ClaimForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     interaction = forms.IntegerField(widget=forms.HiddenInput, required=False)
     partner = forms.ModelChoiceField(label=_("Partner"), queryset=None)
-    date = forms.DateField(
-        label=_("Date"), required=False, widget=forms.DateInput(attrs=_input(type="date"))
-    )
+    date = forms.DateField(label=_("Date"), required=False, widget=DateInput(attrs=_input()))
     essence = forms.CharField(
         label=_("Essence"),
-        max_length=10_000,
+        max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs=_input(rows=5)),
         help_text=_("What the client complains about, in their words."),
     )
@@ -50,17 +50,17 @@ class ClaimForm(forms.Form):
         label=_("Culprit employee"), queryset=None, required=False
     )
     responsible = forms.ModelChoiceField(label=_("Responsible"), queryset=None, required=False)
-    compensation = forms.DecimalField(
+    compensation = DecimalField(
         label=_("Compensation"),
         required=False,
         max_digits=14,
         decimal_places=2,
-        widget=forms.NumberInput(attrs=_input(step="0.01")),
+        widget=forms.TextInput(attrs=_input()),
     )
     result = forms.CharField(
         label=_("Result"),
         required=False,
-        max_length=10_000,
+        max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs=_input(rows=3)),
     )
 
@@ -110,27 +110,29 @@ class TransitionForm(forms.Form):
     result = forms.CharField(
         label=_("Result"),
         required=False,
-        max_length=10_000,
+        max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs=_input(rows=3)),
     )
-    compensation = forms.DecimalField(
+    compensation = DecimalField(
         label=_("Compensation"),
         required=False,
         max_digits=14,
         decimal_places=2,
-        widget=forms.NumberInput(attrs=_input(step="0.01")),
+        widget=forms.TextInput(attrs=_input()),
     )
     comment = forms.CharField(
         label=_("Comment"),
         required=False,
-        max_length=2000,
+        max_length=TRANSITION_COMMENT_LIMIT,
         widget=forms.TextInput(attrs=_input()),
     )
 
 
 class CommentForm(forms.Form):
     text = forms.CharField(
-        label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs=_input(rows=3))
+        label=_("Comment"),
+        max_length=CLAIM_COMMENT_LIMIT,
+        widget=forms.Textarea(attrs=_input(rows=3)),
     )
     is_public = forms.BooleanField(label=_("Visible to the client on the portal"), required=False)
 
@@ -142,9 +144,7 @@ class FileForm(forms.Form):
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("Task"), max_length=255, widget=forms.TextInput(attrs=_input()))
     assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=None)
-    due_date = forms.DateField(
-        label=_("Due"), required=False, widget=forms.DateInput(attrs=_input(type="date"))
-    )
+    due_date = forms.DateField(label=_("Due"), required=False, widget=DateInput(attrs=_input()))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -157,7 +157,7 @@ class ReasonForm(forms.Form):
     description = forms.CharField(
         label=_("Description"),
         required=False,
-        max_length=2000,
+        max_length=TRANSITION_COMMENT_LIMIT,
         widget=forms.TextInput(attrs=_input()),
     )
 
@@ -188,12 +188,8 @@ class ClaimFilterForm(forms.Form):
         empty_label=_("Any"),
         widget=forms.Select(attrs=_input()),
     )
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs=_input(type="date"))
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs=_input(type="date"))
-    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput(attrs=_input()))
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput(attrs=_input()))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

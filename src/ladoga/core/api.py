@@ -17,12 +17,18 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field
 
 from .errors import DomainError, PreconditionRequired, StaleVersion, Violation
 from .middleware import database_unavailable_response, problem_body
 from .numbers import money
-from .text import TEXT_CONTROL_CHARACTER, control_characters_message
+from .text import (
+    MAIL_HTML_LIMIT,
+    MAIL_TEXT_LIMIT,
+    TEXT_CONTROL_CHARACTER,
+    TEXT_LIMIT,
+    control_characters_message,
+)
 
 logger = logging.getLogger("ladoga.api")
 PROBLEM_JSON = "application/problem+json"
@@ -31,6 +37,12 @@ PROBLEM_JSON = "application/problem+json"
 # An amount of money in an API answer: two decimals, rounded half-up (core.numbers.money),
 # whatever the database gave (SQLite sums come back as "9821.14000000000").
 Money = Annotated[Decimal, AfterValidator(money)]
+
+# Free text in an API request, limited as the model stores it (core.text, docs/limits.md):
+# the schema says the limit in the OpenAPI document, the model save refuses it anyway.
+FreeText = Annotated[str, Field(max_length=TEXT_LIMIT)]
+MailText = Annotated[str, Field(max_length=MAIL_TEXT_LIMIT)]
+MailHtml = Annotated[str, Field(max_length=MAIL_HTML_LIMIT)]
 
 
 class ProblemError(Schema):

@@ -16,8 +16,9 @@ list, with formula-injection neutralised"):
                 request, rows=found, columns=COLUMNS, filename="partners", title=_("Partners")
             )
 
-* **CSV** is UTF-8 with a byte-order mark (so Excel reads Cyrillic right), comma-separated,
-  streamed row by row: memory stays flat whatever the number of rows.
+* **CSV** is UTF-8 with a byte-order mark (so Excel reads Cyrillic right), streamed row by
+  row: memory stays flat whatever the number of rows. In Russian the delimiter is ";" and
+  decimals have a comma ("1234,5"), as Russian Excel expects; in English "," and a dot.
 * **XLSX** is written with openpyxl's write-only mode into an anonymous temporary file,
   which is then streamed; memory stays flat too.
 * **Formula injection (CSV injection)**: a text cell starting with ``=``, ``+``, ``-``,
@@ -39,11 +40,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from .errors import ValidationFailed
+from .formats import language_of
 from .numbers import half_up
 from .text import printable
 
@@ -136,19 +138,46 @@ class _Echo:
         return value
 
 
-def csv_lines(rows: Iterable, columns: Sequence[Column]) -> Iterator[bytes]:
-    """The CSV file as a stream of encoded lines: the BOM and header first."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff".encode() + writer.writerow([cell_safe(str(c.title)) for c in columns]).encode()
-    for row in _rows(rows):
-        values = []
-        for value in _values(row, columns):
-            if isinstance(value, datetime.datetime):
-                value = value.isoformat(sep=" ")
-            elif isinstance(value, datetime.date):
-                value = value.isoformat()
-            values.append(cell_safe(value) if isinstance(value, str) else value)
-        yield writer.writerow(values).encode()
+def csv_dialect(language: str | None = None) -> dict:
+    """How a CSV file is written for a reader of `language`: Russian Excel splits columns
+    on ";" (the comma is its decimal separator), English Excel on ","."""
+    lang = language_of(language)
+    return {"delimiter": ";" if lang == "ru" else ",", "decimal": "," if lang == "ru" else "."}
+
+
+def _csv_cell(value, decimal: str):
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        # no thousands grouping: a spreadsheet reads "1234,5" as a number, not "1 234,5"
+        return format(value, "f").replace(".", decimal)
+    if isinstance(value, str):
+        return cell_safe(value)
+    return value
+
+
+def csv_lines(
+    rows: Iterable, columns: Sequence[Column], *, language: str | None = None
+) -> Iterator[bytes]:
+    """The CSV file as a stream of encoded lines: the BOM and header first.
+
+    The BOM is written in every language: without it Excel reads UTF-8 as the system's
+    ANSI code page in any locale, and an English reader's file holds Cyrillic names too;
+    programs that read CSV by hand accept it (Python's "utf-8-sig", LibreOffice, pandas).
+    The delimiter and decimal separator follow the language (`csv_dialect`); the language
+    is fixed when the export starts, since the stream is written after the view returns.
+    """
+    language = language_of(language)
+    dialect = csv_dialect(language)
+    writer = csv.writer(_Echo(), delimiter=dialect["delimiter"])
+    with translation.override(language):
+        header = writer.writerow([cell_safe(str(c.title)) for c in columns])
+        yield "\ufeff".encode() + header.encode()
+        for row in _rows(rows):
+            values = [_csv_cell(value, dialect["decimal"]) for value in _values(row, columns)]
+            yield writer.writerow(values).encode()
 
 
 def xlsx_file(rows: Iterable, columns: Sequence[Column], *, title: str = "") -> Any:
@@ -205,7 +234,9 @@ def export_response(
     fmt = format_check(fmt)
     name = f"{get_valid_filename(filename) or 'export'}.{fmt}"
     if fmt == "csv":
-        response = StreamingHttpResponse(csv_lines(rows, columns), content_type=CSV_TYPE)
+        response = StreamingHttpResponse(
+            csv_lines(rows, columns, language=language_of()), content_type=CSV_TYPE
+        )
         response["Content-Disposition"] = f'attachment; filename="{name}"'
     else:
         response = FileResponse(

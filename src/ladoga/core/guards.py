@@ -1,10 +1,11 @@
 """One gate every record passes before it is written: text, numbers and dates.
 
 `input_check(instance)` refuses, with one 422 listing every violation, a record holding
-text with control characters (`core.text`), a number its column cannot hold
-(`core.limits`) or an entered date outside its range (`core.dates`). It runs on every save
-of a Ladoga model (a `pre_save` receiver), so the API, the forms, the imports and the portal
-all meet the same rules; code that writes with bulk_create calls it itself.
+text with control characters or longer than its field's limit (`core.text`), a number its
+column cannot hold (`core.limits`) or an entered date outside its range (`core.dates`). It
+runs on every save of a Ladoga model (a `pre_save` receiver), so the API, the forms, the
+imports and the portal all meet the same rules; code that writes with bulk_create calls it
+itself.
 """
 
 from django.db import models
@@ -13,22 +14,41 @@ from django.db.models.signals import pre_save
 from .dates import dates_check
 from .errors import ValidationFailed, Violation
 from .limits import NUMBER_OUT_OF_RANGE, numbers_check
-from .text import TEXT_CONTROL_CHARACTER, control_characters_found, control_characters_message
+from .text import (
+    TEXT_CONTROL_CHARACTER,
+    TEXT_TOO_LONG,
+    control_characters_found,
+    control_characters_message,
+    text_limit,
+    text_too_long_message,
+)
 
 TEXT_FIELDS = (models.CharField, models.TextField)
 
 
 def texts_check(instance: models.Model) -> None:
-    """Refuse text with a C0 control character; a one-line field refuses line breaks too."""
+    """Refuse text with a C0 control character (a one-line field refuses line breaks too)
+    and text longer than its field's limit (`core.text.text_limit`, docs/limits.md)."""
     violations = []
     for field in instance._meta.concrete_fields:
         if not isinstance(field, TEXT_FIELDS):
             continue
         value = getattr(instance, field.attname)
+        if not isinstance(value, str):
+            continue
         multiline = isinstance(field, models.TextField)
-        if isinstance(value, str) and control_characters_found(value, multiline=multiline):
+        if control_characters_found(value, multiline=multiline):
             violations.append(
                 Violation(TEXT_CONTROL_CHARACTER, control_characters_message(), field.name)
+            )
+        limit = text_limit(field)
+        if limit is not None and len(value) > limit:
+            violations.append(
+                Violation(
+                    TEXT_TOO_LONG,
+                    text_too_long_message(field.verbose_name, limit, len(value)),
+                    field.name,
+                )
             )
     if violations:
         raise ValidationFailed(violations)

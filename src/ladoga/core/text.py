@@ -88,3 +88,51 @@ def printable(value: str) -> str:
     """Text with every control character a spreadsheet refuses replaced by U+FFFD, so an
     export survives a bad character stored before the check existed."""
     return CONTROL_CHARACTERS_RE.sub("\ufffd", value)
+
+
+# Free-text limits (docs/limits.md). A one-line text (CharField) holds its column's
+# max_length; a text that may span lines (TextField) holds TEXT_LIMIT characters unless
+# named in TEXT_LIMITS. The forms' fields and the API schemas take the same numbers from
+# here, and `core.guards` refuses a longer text on every save, so no way in stores more.
+TEXT_LIMIT = 10_000
+CLAIM_COMMENT_LIMIT = 5_000
+TRANSITION_COMMENT_LIMIT = 2_000
+MAIL_TEXT_LIMIT = 100_000
+MAIL_HTML_LIMIT = 1_000_000
+TEXT_LIMITS = {
+    # "app_label.model.field": characters
+    "claims.claimcomment.text": CLAIM_COMMENT_LIMIT,
+    "claims.claimreason.description": TRANSITION_COMMENT_LIMIT,
+    "claims.claimtransition.comment": TRANSITION_COMMENT_LIMIT,
+    "interactions.interaction.body": MAIL_TEXT_LIMIT,
+    "interactions.interaction.body_html": MAIL_HTML_LIMIT,
+    "interactions.interaction.references": MAIL_TEXT_LIMIT,
+}
+TEXT_TOO_LONG = "text_too_long"
+
+
+def text_limit(field) -> int | None:
+    """The most characters a model's text field holds (None: not a text field)."""
+    from django.db import models
+
+    if isinstance(field, models.TextField):
+        return TEXT_LIMITS.get(f"{field.model._meta.label_lower}.{field.name}", TEXT_LIMIT)
+    if isinstance(field, models.CharField):
+        return field.max_length
+    return None
+
+
+def text_too_long_message(label, limit: int, length: int) -> str:
+    from .formats import number_format
+
+    return _("%(field)s: at most %(limit)s characters, this text has %(length)s.") % {
+        "field": str(label).capitalize(),
+        "limit": number_format(limit, 0),
+        "length": number_format(length, 0),
+    }
+
+
+def clip(value: str, limit: int) -> str:
+    """Text cut to `limit` characters: for text that arrives whole from outside (a received
+    e-mail, whose original is kept as an attachment), where refusing would lose it all."""
+    return value[:limit] if value and len(value) > limit else value

@@ -5,9 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from ladoga.accounts.queries import colleagues_visible_to
 from ladoga.accounts.roles import Role
+from ladoga.core.text import TEXT_LIMIT
 from ladoga.partners.models import ContactPerson, Partner
 from ladoga.partners.queries import partners_visible_to
 from ladoga.sales.queries import agreements_visible_to
+from ladoga.web.forms import DateInput, DecimalField
 
 from . import guards
 from .models import (
@@ -47,25 +49,25 @@ class DealForm(forms.Form):
     contacts = forms.ModelMultipleChoiceField(
         label=_("Contact persons"), queryset=ContactPerson.objects.none(), required=False
     )
-    amount = forms.DecimalField(
+    amount = DecimalField(
         label=_("Potential amount"),
         required=False,
         max_digits=18,
         decimal_places=2,
-        widget=forms.NumberInput(attrs={"step": "0.01"}),
+        widget=forms.TextInput(),
     )
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="RUB")
     expected_close_date = forms.DateField(
         label=_("Expected close date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     agreement = forms.ModelChoiceField(label=_("Agreement"), queryset=None, required=False)
     source = forms.ChoiceField(label=_("Source"), choices=DealSource.choices, required=False)
     description = forms.CharField(
         label=_("Description"),
         required=False,
-        max_length=10_000,
+        max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -164,9 +166,7 @@ class PartyForm(forms.Form):
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("Task"), max_length=255)
     assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=None, required=False)
-    due_date = forms.DateField(
-        label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_date = forms.DateField(label=_("Due"), required=False, widget=DateInput())
     required = forms.BooleanField(label=_("Required before leaving the stage"), required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -183,11 +183,11 @@ class LineForm(forms.Form):
     """One line of a document made from a deal."""
 
     product = forms.ModelChoiceField(label=_("Product"), queryset=None)
-    quantity = forms.DecimalField(
+    quantity = DecimalField(
         label=_("Quantity"), min_value=0, max_digits=14, decimal_places=3, initial=1
     )
     supplier = forms.ModelChoiceField(label=_("Supplier"), queryset=None, required=False)
-    price = forms.DecimalField(label=_("Price"), required=False, max_digits=14, decimal_places=2)
+    price = DecimalField(label=_("Price"), required=False, max_digits=14, decimal_places=2)
 
     def __init__(self, *args, user, **kwargs):
         from ladoga.sales.queries import products_visible_to
@@ -215,7 +215,10 @@ class KindForm(forms.Form):
         help_text=_("No stage move and no interaction for this many days. Empty: never."),
     )
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Description"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
 

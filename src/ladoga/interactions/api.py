@@ -13,7 +13,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from ladoga.accounts import access
 from ladoga.accounts.models import User
-from ladoga.core.api import expected_version, with_etag
+from ladoga.core.api import FreeText, MailHtml, MailText, expected_version, with_etag
 from ladoga.core.errors import ValidationFailed
 
 from . import ical, queries, services
@@ -85,8 +85,8 @@ class SubjectIn(Schema):
 class InteractionIn(Schema):
     kind: str = Field(..., description="planned, meeting, call or email")
     title: str = Field(..., max_length=500)
-    body: str = ""
-    body_html: str = ""
+    body: MailText = ""
+    body_html: MailHtml = ""
     start: datetime.datetime | None = None
     end: datetime.datetime | None = None
     place: str = Field("", max_length=255)
@@ -104,8 +104,8 @@ class InteractionIn(Schema):
 
 class InteractionPatch(Schema):
     title: str | None = Field(None, max_length=500)
-    body: str | None = None
-    body_html: str | None = None
+    body: MailText | None = None
+    body_html: MailHtml | None = None
     start: datetime.datetime | None = None
     end: datetime.datetime | None = None
     place: str | None = Field(None, max_length=255)
@@ -415,7 +415,7 @@ def participant_link(
 
 class TaskIn(Schema):
     title: str = Field(..., max_length=255)
-    description: str = ""
+    description: FreeText = ""
     assignee_id: int | None = None
     due_date: datetime.date | None = None
     required: bool = False
@@ -424,7 +424,7 @@ class TaskIn(Schema):
 
 class TaskPatch(Schema):
     title: str | None = Field(None, max_length=255)
-    description: str | None = None
+    description: FreeText | None = None
     assignee_id: int | None = None
     due_date: datetime.date | None = None
     required: bool | None = None

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ladoga.accounts.models import User
 from ladoga.accounts.roles import STAFF_ROLES
+from ladoga.core.text import MAIL_TEXT_LIMIT
+from ladoga.web.forms import DateInput
 
 from .models import Direction, InteractionKind, ParticipantRole
 
@@ -147,7 +149,10 @@ class InteractionForm(forms.Form):
     )
     cc = forms.CharField(label=_("Cc"), required=False)
     body = forms.CharField(
-        label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Text"),
+        required=False,
+        max_length=MAIL_TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
     reminder_minutes = forms.TypedChoiceField(
         label=_("Reminder"), choices=REMINDER_CHOICES, coerce=int, empty_value=None, required=False
@@ -207,7 +212,7 @@ class ReviewForm(forms.Form):
     review_after = forms.DateField(
         label=_("Review after"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "input"}),
+        widget=DateInput(attrs={"class": "input"}),
     )
 
 

@@ -5,14 +5,9 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ladoga.web.forms import DateInput, DecimalField
+
 from .models import CardStatus, CheckDigit, CombineRule, DiscountType, KindStatus
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _inputs(form: forms.Form) -> None:
@@ -99,9 +94,7 @@ class KindForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(label=_("Name"), max_length=150)
     discount_type = forms.ChoiceField(label=_("Discount type"), choices=DiscountType.choices)
-    percent = forms.DecimalField(
-        label=_("Discount, %"), required=False, max_digits=5, decimal_places=2
-    )
+    percent = DecimalField(label=_("Discount, %"), required=False, max_digits=5, decimal_places=2)
     thresholds = forms.CharField(
         label=_("Thresholds"),
         required=False,

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from ladoga.accounts.queries import colleagues_visible_to
 from ladoga.core.errors import FileRejected
 from ladoga.core.files import check_size
+from ladoga.core.text import TEXT_LIMIT
+from ladoga.web.forms import DateInput
 
 from .exchange.tabular import ENCODINGS, FIELDS
 from .models import (
@@ -49,7 +51,9 @@ class PartnerForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea, required=False)
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea, required=False, max_length=TEXT_LIMIT
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,7 +81,9 @@ class CounterpartyForm(forms.Form):
         label=_("Foreign tax number"), max_length=50, required=False
     )
     legal_address = forms.CharField(label=_("Legal address"), max_length=500, required=False)
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea, required=False)
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea, required=False, max_length=TEXT_LIMIT
+    )
 
 
 class CounterpartyEditForm(CounterpartyForm):
@@ -109,10 +115,10 @@ class ContactForm(forms.Form):
     decision_role = forms.ChoiceField(
         label=_("Role in decisions"), choices=DecisionRole.choices, required=False
     )
-    birthday = forms.DateField(
-        label=_("Birthday"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    birthday = forms.DateField(label=_("Birthday"), required=False, widget=DateInput())
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea, required=False, max_length=TEXT_LIMIT
     )
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea, required=False)
 
 
 class ContactEditForm(ContactForm):
@@ -154,9 +160,7 @@ class PropertiesForm(forms.Form):
                     required=False,
                 )
             elif definition.value_type == PropertyType.DATE:
-                field = forms.CharField(
-                    required=False, widget=forms.DateInput(attrs={"type": "date"})
-                )
+                field = forms.CharField(required=False, widget=DateInput())
             elif definition.value_type == PropertyType.NUMBER:
                 field = forms.CharField(
                     required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"})

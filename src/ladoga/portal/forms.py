@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ladoga.core.text import CLAIM_COMMENT_LIMIT, TEXT_LIMIT
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -23,7 +25,7 @@ class PortalClaimForm(forms.Form):
     partner = forms.IntegerField(widget=forms.HiddenInput)
     essence = forms.CharField(
         label=_("What happened?"),
-        max_length=10_000,
+        max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 6, "class": "input"}),
         help_text=_("Describe the problem: what you expected and what went wrong."),
     )
@@ -44,6 +46,6 @@ class PortalClaimForm(forms.Form):
 class PortalCommentForm(forms.Form):
     text = forms.CharField(
         label=_("Your comment"),
-        max_length=5000,
+        max_length=CLAIM_COMMENT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3, "class": "input"}),
     )

@@ -3,17 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ladoga.core.text import TEXT_LIMIT
 from ladoga.partners.models import PartnerRole
+from ladoga.web.forms import DateInput, DecimalField
 
 from .models import AgreementStatus, PaymentBasis, TaxRegime
 from .models.segments import AbcClass
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _inputs(form: forms.Form) -> None:
@@ -100,7 +95,10 @@ class DocumentHeadForm(forms.Form):
     )
     date = forms.DateField(label=_("Date"), widget=DateInput())
     comment = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=TEXT_LIMIT,
     )
 
     def __init__(self, *args, partners, agreements, editing: bool = False, **kwargs):
@@ -155,9 +153,7 @@ class ProposalLineForm(forms.Form):
     """A line of a proposal: a product and its quantity (the price is the agreement's)."""
 
     product = forms.ModelChoiceField(queryset=None, label=_("Product"), required=False)
-    quantity = forms.DecimalField(
-        label=_("Quantity"), max_digits=15, decimal_places=3, required=False
-    )
+    quantity = DecimalField(label=_("Quantity"), max_digits=15, decimal_places=3, required=False)
 
     def __init__(self, *args, products, **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,14 +164,14 @@ class ProposalLineForm(forms.Form):
 class LineForm(ProposalLineForm):
     """A line of an order: a proposal's line with its own price and manual discount."""
 
-    price = forms.DecimalField(
+    price = DecimalField(
         label=_("Price"),
         max_digits=15,
         decimal_places=2,
         required=False,
         help_text=_("Empty: the agreement's price."),
     )
-    discount_percent = forms.DecimalField(
+    discount_percent = DecimalField(
         label=_("Discount, %"), max_digits=7, decimal_places=2, required=False
     )
 
@@ -195,7 +191,7 @@ class IndividualAgreementForm(forms.Form):
     partner = PartnerField(queryset=None, label=_("Partner"))
     valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
     valid_to = forms.DateField(label=_("Valid to"), widget=DateInput(), required=False)
-    discount_percent = forms.DecimalField(
+    discount_percent = DecimalField(
         label=_("Discount (−markup), %"), max_digits=7, decimal_places=2, required=False
     )
 
@@ -239,14 +235,15 @@ class ProductForm(forms.Form):
     code = forms.CharField(label=_("Code"), max_length=50, required=False)
     name = forms.CharField(label=_("Name"), max_length=255, required=False)
     unit = forms.CharField(label=_("Unit"), max_length=20, required=False, initial="pcs")
-    vat_rate = forms.DecimalField(
-        label=_("VAT rate, %"), max_digits=7, decimal_places=2, initial=20
-    )
+    vat_rate = DecimalField(label=_("VAT rate, %"), max_digits=7, decimal_places=2, initial=20)
     group = forms.ModelChoiceField(
         queryset=None, label=_("Product group"), required=False, empty_label=_("No group")
     )
     description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=TEXT_LIMIT,
     )
 
     def __init__(self, *args, groups, **kwargs):
@@ -258,7 +255,7 @@ class ProductForm(forms.Form):
 class PriceForm(forms.Form):
     price_type = forms.ModelChoiceField(queryset=None, label=_("Price type"))
     effective_from = forms.DateField(label=_("Effective from"), widget=DateInput())
-    amount = forms.DecimalField(label=_("Price"), max_digits=15, decimal_places=2)
+    amount = DecimalField(label=_("Price"), max_digits=15, decimal_places=2)
 
     def __init__(self, *args, price_types, **kwargs):
         super().__init__(*args, **kwargs)
@@ -277,7 +274,7 @@ class PriceTypeForm(forms.Form):
         empty_label=_("None: the type has prices of its own"),
         help_text=_("A derived type has no prices of its own: it takes the base's changed by %."),
     )
-    percent = forms.DecimalField(
+    percent = DecimalField(
         label=_("Change from the base, %"),
         max_digits=7,
         decimal_places=2,
@@ -307,14 +304,14 @@ class AgreementForm(forms.Form):
     tax_regime = forms.ChoiceField(
         label=_("Tax regime"), choices=TaxRegime.choices, initial=TaxRegime.VAT_INCLUDED
     )
-    discount_percent = forms.DecimalField(
+    discount_percent = DecimalField(
         label=_("Discount (−markup), %"),
         max_digits=7,
         decimal_places=2,
         initial=0,
         help_text=_("Positive for a discount from the price type, negative for a markup."),
     )
-    max_manual_discount = forms.DecimalField(
+    max_manual_discount = DecimalField(
         label=_("Largest manual discount, %"), max_digits=7, decimal_places=2, initial=0
     )
     valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
@@ -331,7 +328,10 @@ class AgreementForm(forms.Form):
         label=_("Returnable packaging allowed"), required=False
     )
     comment = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=TEXT_LIMIT,
     )
 
     def __init__(self, *args, price_types, segments=None, **kwargs):
@@ -350,9 +350,7 @@ class StageForm(forms.Form):
     basis = forms.ChoiceField(
         label=_("Basis"), choices=PaymentBasis.choices, initial=PaymentBasis.PREPAYMENT
     )
-    percent = forms.DecimalField(
-        label=_("Share, %"), max_digits=7, decimal_places=2, required=False
-    )
+    percent = DecimalField(label=_("Share, %"), max_digits=7, decimal_places=2, required=False)
     days = forms.IntegerField(label=_("Days"), required=False)
 
     def __init__(self, *args, **kwargs):

@@ -20,7 +20,7 @@ from django.utils.translation import pgettext
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from ladoga.core.numbers import money
+from ladoga.core.formats import amount_format, money_format, quantity_format
 
 FAMILY = "Roboto"
 FONT_SIZE = 9
@@ -28,9 +28,11 @@ MARGIN = 15  # mm
 LINE_COLUMNS = (7, 56, 17, 12, 20, 19, 13, 26)  # relative widths of the lines table
 
 
-def _money(value) -> str:
-    """An amount as printed: two decimals, rounded half-up (core.numbers), localised."""
-    return formats.localize(money(value if value is not None else Decimal("0")))
+def _money(value, currency: str | None = None) -> str:
+    """An amount as printed: two decimals, half-up, grouped in the reader's language
+    (`core.formats`, as on the pages); with its currency sign when `currency` is given."""
+    value = value if value is not None else Decimal("0")
+    return money_format(value, currency) if currency else amount_format(value)
 
 
 def _date(value) -> str:
@@ -120,7 +122,7 @@ class _Form:
                     (
                         str(number),
                         line.product.name,
-                        floatformat(line.quantity, "-3"),
+                        quantity_format(line.quantity),
                         _text(line.product.unit),
                         _money(line.price),
                         floatformat(line.discount_percent, "-2"),
@@ -137,9 +139,9 @@ class _Form:
             vat_label = _("Including VAT")
         self.pdf.ln(2)
         for label, value, bold in (
-            (_("Total"), _money(total), False),
-            (vat_label, _money(vat_total), False),
-            (_("To pay"), f"{_money(total)} {currency}", True),
+            (_("Total"), _money(total, currency), False),
+            (vat_label, _money(vat_total, currency), False),
+            (_("To pay"), _money(total, currency), True),
         ):
             self.pdf.set_font(FAMILY, "B" if bold else "", FONT_SIZE)
             self.pdf.cell(0, 5, f"{label}: {value}", align="R", new_x="LMARGIN", new_y="NEXT")

@@ -24,6 +24,9 @@ fallback for screen readers.
 import math
 from decimal import Decimal
 
+from django.utils.translation import pgettext
+
+from ladoga.core.formats import amount_format, number_format
 from ladoga.core.numbers import half_up
 
 WIDTH = 760
@@ -50,25 +53,29 @@ def nice_ceiling(value: float) -> float:
 
 
 def short(value: float) -> str:
-    """An axis label: 1.5k, 2.0M, 3.0G, or a whole number."""
+    """An axis label in the reader's language: "1,5 тыс." / "1.5k", or a whole number."""
     value = float(value)
-    for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+    for limit, suffix in (
+        (1e9, pgettext("axis, billions", "G")),
+        (1e6, pgettext("axis, millions", "M")),
+        (1e3, pgettext("axis, thousands", "k")),
+    ):
         if abs(value) >= limit:
-            return f"{half_up(value / limit, 1)}{suffix}"
-    return f"{value:g}" if value != int(value) else f"{int(value)}"
+            return f"{number_format(half_up(value / limit, 1), 1)}{suffix}"
+    return number_format(value, None if value != int(value) else 0)
 
 
 def shown(value, unit: str = "") -> str:
-    """A value in a tooltip or the fallback table: money with two decimals, percent and
-    days with one, counts whole."""
+    """A value in a tooltip or the fallback table, as the report tables show it
+    (`core.formats`): money with two decimals, percent and days with one, counts whole."""
     if value is None:
         return "—"
     value = Decimal(str(value))
     if unit == "money":
-        return f"{half_up(value, 2):,}".replace(",", "\u2009")
+        return amount_format(value)
     if unit in ("percent", "days") or value != int(value):
-        return f"{half_up(value, 1)}"
-    return f"{value:,.0f}".replace(",", "\u2009")
+        return number_format(value, 1)
+    return number_format(value, 0)
 
 
 def heat_level(value, maximum) -> int:

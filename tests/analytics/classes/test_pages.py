@@ -101,7 +101,8 @@ def test_reports_pages_and_export(browser_as, classified):
     ]
     csv = browser_as("owner").get("/analytics/classes/reports/rfm/?format=csv")
     assert csv["Content-Type"].startswith("text/csv")
-    assert "Steady" in csv.content.decode() and "Seasonal" not in csv.content.decode()
+    content = b"".join(csv.streaming_content).decode("utf-8-sig")
+    assert "Steady" in content and "Seasonal" not in content
     assert browser_as("owner").get("/analytics/classes/reports/nope/").status_code == 404
     portal = browser_as("portal").get("/analytics/classes/")
     assert (portal.status_code, portal.get("Location")) == (302, "/portal/")

@@ -2,15 +2,19 @@
 
 import datetime
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Field, Schema
 
-from ladoga.core.api import Money
+from ladoga.core.api import FreeText, Money
+
+# a stage move's or a party's comment: one line, as its column (max_length=500)
+StageComment = Annotated[str, Field(max_length=500)]
 
 
 class TemplateIn(Schema):
     title: str
-    description: str = ""
+    description: FreeText = ""
     assignee_kind: str = Field("manager", description="manager, role or user")
     assignee_role: str = Field("", description="head, manager, admin or claims (for a role)")
     assignee_user_id: int | None = None
@@ -89,7 +93,7 @@ class DealKindOut(Schema):
 class DealKindIn(Schema):
     name: str
     process_type: str = Field("strict", description="strict, manual or non_process")
-    description: str = ""
+    description: FreeText = ""
     default_probability: int = 20
     stall_days: int | None = Field(
         None, description="a deal is stalled after this many days (1–3650); null: never"
@@ -101,7 +105,7 @@ class DealKindIn(Schema):
 class DealKindPatch(Schema):
     name: str | None = None
     process_type: str | None = None
-    description: str | None = None
+    description: FreeText | None = None
     is_active: bool | None = None
     default_probability: int | None = None
     stall_days: int | None = Field(None, description="1–3650 days; null clears it")
@@ -125,7 +129,7 @@ class LossReasonOut(Schema):
 
 class LossReasonIn(Schema):
     name: str
-    description: str = ""
+    description: FreeText = ""
 
 
 class DealOut(Schema):
@@ -187,13 +191,13 @@ class DealIn(Schema):
     agreement_id: int | None = None
     source: str = ""
     interaction_id: int | None = Field(None, description="the interaction it is based on")
-    description: str = ""
+    description: FreeText = ""
     opened_on: datetime.date | None = None
 
 
 class DealPatch(Schema):
     name: str | None = None
-    description: str | None = None
+    description: FreeText | None = None
     manager_id: int | None = None
     contact_ids: list[int] | None = None
     amount: Decimal | None = None
@@ -206,21 +210,21 @@ class DealPatch(Schema):
 
 class MoveIn(Schema):
     stage: int = Field(description="the id of a stage of the deal's kind")
-    comment: str = ""
+    comment: StageComment = ""
 
 
 class WinIn(Schema):
-    comment: str = ""
+    comment: StageComment = ""
 
 
 class LoseIn(Schema):
     reason: int | None = Field(None, description="the id of a loss reason (required)")
     competitor_id: int | None = None
-    comment: str = ""
+    comment: StageComment = ""
 
 
 class ReopenIn(Schema):
-    comment: str = ""
+    comment: StageComment = ""
 
 
 class TransitionOut(Schema):
@@ -255,7 +259,7 @@ class PartyIn(Schema):
     role: str = Field(description="competitor, subcontractor, influencer, decision_maker, other")
     partner_id: int | None = None
     contact_id: int | None = None
-    comment: str = ""
+    comment: StageComment = ""
 
 
 class PartyOut(Schema):

@@ -28,6 +28,7 @@ from ladoga.accounts.models import User
 from ladoga.core.errors import Conflict, FileRejected, ValidationFailed, Violation
 from ladoga.core.files import check_size, storage
 from ladoga.core.services import attachment_add, attachments_of
+from ladoga.core.text import MAIL_HTML_LIMIT, MAIL_TEXT_LIMIT, clip
 from ladoga.partners import keys
 
 from ..emails import ParsedEmail, eml_parse, message_id_new
@@ -240,9 +241,10 @@ def email_register(
     direction = Direction.OUTGOING if ours else Direction.INCOMING
     interaction = interaction_create(
         kind=InteractionKind.EMAIL,
-        title=parsed.subject or _("(no subject)"),
-        body=parsed.text,
-        body_html=parsed.html,
+        title=clip(parsed.subject, 500) or _("(no subject)"),
+        # the original .eml is attached whole, so an overlong text is kept, not refused
+        body=clip(parsed.text, MAIL_TEXT_LIMIT),
+        body_html=clip(parsed.html, MAIL_HTML_LIMIT),
         start=parsed.date or timezone.now(),
         direction=direction,
         participants=_participants_of(parsed, by=by),
@@ -254,7 +256,7 @@ def email_register(
         email_status=EmailStatus.RECEIVED if direction == Direction.INCOMING else EmailStatus.SENT,
         message_id=parsed.message_id,
         in_reply_to=parsed.in_reply_to,
-        references=" ".join(parsed.references),
+        references=clip(" ".join(parsed.references), MAIL_TEXT_LIMIT),
     )
     attachment_add(
         target=interaction,

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from ladoga.core.api import Money
+from ladoga.core.api import FreeText, Money
 
 DEAL_ID = (
     "The deal the document is made for: a deal that exists and the caller may see "
@@ -31,7 +31,7 @@ class ProductIn(Schema):
     unit: str = Field("pcs", max_length=20)
     vat_rate: Decimal = Decimal("20")
     group_id: int | None = None
-    description: str = ""
+    description: FreeText = ""
 
 
 class ProductPatch(Schema):
@@ -40,7 +40,7 @@ class ProductPatch(Schema):
     unit: str | None = Field(None, max_length=20)
     vat_rate: Decimal | None = None
     group_id: int | None = None
-    description: str | None = None
+    description: FreeText | None = None
     is_archived: bool | None = None
 
 
@@ -167,7 +167,7 @@ class AgreementIn(Schema):
     segment_ids: list[int] | None = None
     contract_required: bool | None = None
     returnable_packaging: bool | None = None
-    comment: str | None = None
+    comment: FreeText | None = None
 
 
 class AgreementPatch(Schema):
@@ -183,7 +183,7 @@ class AgreementPatch(Schema):
     segment_ids: list[int] | None = None
     contract_required: bool | None = None
     returnable_packaging: bool | None = None
-    comment: str | None = None
+    comment: FreeText | None = None
 
 
 class AgreementOut(Schema):
@@ -298,7 +298,7 @@ class ProposalIn(Schema):
     valid_until: datetime.date | None = None
     deal_id: int | None = Field(None, description=DEAL_ID)
     tax_regime: str | None = None
-    comment: str = ""
+    comment: FreeText = ""
 
 
 class ProposalPatch(Schema):
@@ -310,7 +310,7 @@ class ProposalPatch(Schema):
     valid_until: datetime.date | None = None
     deal_id: int | None = Field(None, description=DEAL_ID)
     tax_regime: str | None = None
-    comment: str | None = None
+    comment: FreeText | None = None
 
 
 class ProposalOut(SalesDocumentOut):
@@ -334,7 +334,7 @@ class OrderIn(Schema):
     )
     tax_regime: str | None = None
     deal_id: int | None = Field(None, description=DEAL_ID)
-    comment: str = ""
+    comment: FreeText = ""
     loyalty_card_id: int | None = Field(
         None, description="a loyalty card of the client: its discount goes into the prices"
     )
@@ -350,7 +350,7 @@ class OrderPatch(Schema):
     stages: list[PaymentStageIn] | None = None
     tax_regime: str | None = None
     deal_id: int | None = Field(None, description=DEAL_ID)
-    comment: str | None = None
+    comment: FreeText | None = None
     loyalty_card_id: int | None = None
 
 
@@ -476,7 +476,7 @@ class SupplierOrderIn(Schema):
     deal_id: int | None = Field(None, description=DEAL_ID)
     lines: list[SupplierOrderLineIn] | None = None
     date: datetime.date | None = None
-    comment: str = ""
+    comment: FreeText = ""
 
 
 class SupplierOrderLineOut(Schema):

@@ -3,6 +3,7 @@
 //   [data-nav-toggle]                    open or close the side menu on narrow screens
 //   details[data-dismissable]            close when clicking elsewhere or pressing Escape
 //   button[data-copy="#id"]              copy the element's text; data-copied-label says so
+//   textarea[maxlength]                  a counter below it: "123 / 10 000" (docs/limits.md)
 "use strict";
 
 document.addEventListener("submit", (event) => {
@@ -79,3 +80,27 @@ function selectText(element) {
   selection.removeAllRanges();
   selection.addRange(range);
 }
+
+// The characters typed in a limited text, and the limit, in the page's language.
+function textCounters(root) {
+  const numbers = new Intl.NumberFormat(document.documentElement.lang || undefined);
+  for (const area of root.querySelectorAll("textarea[maxlength]")) {
+    if (area.dataset.counted) continue;
+    area.dataset.counted = "1";
+    const counter = document.createElement("small");
+    counter.className = "help text-counter";
+    counter.setAttribute("aria-live", "polite");
+    counter.dataset.testid = "text-counter";
+    const limit = Number(area.getAttribute("maxlength"));
+    const show = () => {
+      counter.textContent = `${numbers.format(area.value.length)} / ${numbers.format(limit)}`;
+      counter.classList.toggle("text-counter-full", area.value.length >= limit);
+    };
+    area.insertAdjacentElement("afterend", counter);
+    area.addEventListener("input", show);
+    show();
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => textCounters(document));
+document.addEventListener("htmx:load", (event) => textCounters(event.target));
