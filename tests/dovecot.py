@@ -168,7 +168,8 @@ class DovecotServer:
 
     def password_set(self, user: str, password: str) -> None:
         """Change a password on the server (as its administrator would). Dovecot re-reads
-        the passwd-file when its modification time changes: move it on visibly."""
+        the passwd-file when its modification time changes, looking at most once a second:
+        move the time on visibly and let that second pass."""
         self.users[user] = password
         path = self.base / "passwd"
         path.write_text(
@@ -177,6 +178,7 @@ class DovecotServer:
         stamp = time.time() + 5 * (self._password_changes + 1)
         self._password_changes += 1
         os.utime(path, (stamp, stamp))
+        time.sleep(1.1)
 
     def start(self) -> "DovecotServer":
         binary = shutil.which("dovecot") or "/usr/sbin/dovecot"

@@ -53,6 +53,7 @@ from ..models import (
 )
 from ._common import clean, locked_checked, unknown_changes_check
 from .mail import email_register
+from .participants import address_matches_remembered
 from .reminders import notification_send
 
 logger = logging.getLogger("ladoga.interactions")
@@ -463,14 +464,15 @@ def _fetch(account: MailAccount, result: FetchResult, batch: int) -> None:
         last = state["last_uid"]
         uids = sorted(uid for uid in client.search(["UID", f"{last + 1}:*"]) if uid > last)
         owner = User.objects.get(pk=state["owner_id"])
-        for start in range(0, len(uids), batch):
-            chunk = uids[start : start + batch]
-            bodies = client.fetch(chunk, ["RFC822"])
-            for uid in chunk:
-                raw = bodies.get(uid, {}).get(b"RFC822")
-                if raw is None:  # expunged meanwhile
-                    continue
-                _import_one(account, owner, uidvalidity, uid, raw, result)
+        with address_matches_remembered():
+            for start in range(0, len(uids), batch):
+                chunk = uids[start : start + batch]
+                bodies = client.fetch(chunk, ["RFC822"])
+                for uid in chunk:
+                    raw = bodies.get(uid, {}).get(b"RFC822")
+                    if raw is None:  # expunged meanwhile
+                        continue
+                    _import_one(account, owner, uidvalidity, uid, raw, result)
 
 
 def _import_one(account, owner, uidvalidity: int, uid: int, raw: bytes, result) -> None:
@@ -501,7 +503,13 @@ def _import_one(account, owner, uidvalidity: int, uid: int, raw: bytes, result) 
                 pk=account.pk, uidvalidity=uidvalidity, last_uid__lt=uid
             ).update(last_uid=uid)
     except IntegrityError:
-        # Another fetch took this message in at the same moment: its transaction won.
+        # Another fetch took this message in at the same moment: its transaction won. Any
+        # other integrity failure is not this message's fault: raised, the UID stays
+        # unimported and the next fetch tries it again.
+        if not ImportedMessage.objects.filter(
+            account=account, uidvalidity=uidvalidity, uid=uid
+        ).exists():
+            raise
         outcome = "known"
         with transaction.atomic():
             MailAccount.objects.filter(
