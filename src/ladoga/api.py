@@ -16,6 +16,7 @@ from ladoga.core.api import install_problem_handlers
 from ladoga.deals.api import router as deals_router
 from ladoga.interactions import api as interactions_api
 from ladoga.interactions.api_calendar import router as interactions_calendar_router
+from ladoga.interactions.mail_api import router as mail_accounts_router
 from ladoga.interactions.norms_api import router as contact_norms_router
 from ladoga.loyalty.api import router as loyalty_router
 from ladoga.partners.api import router as partners_router
@@ -91,6 +92,7 @@ api.add_router("/interactions", interactions_api.router)
 api.add_router("/tasks", interactions_api.tasks_router)
 api.add_router("/notifications", interactions_api.notifications_router)
 api.add_router("/contact-norms", contact_norms_router)
+api.add_router("/mail-accounts", mail_accounts_router)
 api.add_router("/", claims_router)
 api.add_router("/", loyalty_router)
 api.add_router("/", sales_router)

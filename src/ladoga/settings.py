@@ -4,6 +4,8 @@ LADOGA_HOME               data folder (SQLite file, uploaded files, task queue, 
 LADOGA_DATABASE_URL       sqlite:///path or postgresql://user:pass@host:port/name
 LADOGA_TEST_DATABASE_URL  the database the test suite runs on (default: SQLite)
 LADOGA_SECRET_KEY         generated into LADOGA_HOME/secret.key when absent
+LADOGA_ENCRYPTION_KEY     key for secrets kept in the database (mail account passwords);
+                          default: derived from the secret key (see ladoga.core.secrets)
 LADOGA_DEBUG              1/true/yes to turn on debug pages (never in production)
 LADOGA_ALLOWED_HOSTS      comma-separated host names
 LADOGA_REDIS_URL          when set, background tasks and the cache use Redis (needed by several
@@ -94,6 +96,7 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+ENCRYPTION_KEY = env("LADOGA_ENCRYPTION_KEY")
 DEBUG = env_bool("LADOGA_DEBUG")
 ALLOWED_HOSTS = [
     h.strip() for h in env("LADOGA_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h

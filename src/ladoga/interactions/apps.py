@@ -24,7 +24,14 @@ class InteractionsConfig(AppConfig):
 
         from . import subjects
         from .based_on import based_on_register
-        from .models import ContactFollowUp, ContactNorm, Interaction, Participant, Task
+        from .models import (
+            ContactFollowUp,
+            ContactNorm,
+            Interaction,
+            MailAccount,
+            Participant,
+            Task,
+        )
         from .partner_alerts import counterparty_flagged_notify
 
         # Record-level access (X1): an interaction is seen by its responsible user, by whoever
@@ -45,6 +52,9 @@ class InteractionsConfig(AppConfig):
         # planned for a client is the client's manager's.
         access.register(ContactNorm, owner="created_by", also=_staff_sees_catalogue)
         access.register(ContactFollowUp, owner="partner__manager")
+        # A mail account (I7) is its owner's (and their heads'); a shared one is also seen
+        # by the people of the department it is shared with.
+        access.register(MailAccount, owner="owner", also=_shared_mailbox_q)
         files.attachable_register(Interaction)
 
         # Built-in subject types (I3): a partner and another interaction.
@@ -95,6 +105,18 @@ def _staff_sees_catalogue(user):
     from ladoga.accounts.roles import Role
 
     return Q(pk__isnull=False) if user.role != Role.PORTAL else None
+
+
+def _shared_mailbox_q(user):
+    from django.db.models import Q
+
+    from ladoga.accounts.access import department_ids_of
+    from ladoga.accounts.roles import Role
+
+    if user.role == Role.PORTAL:
+        return None
+    departments = department_ids_of(user)
+    return Q(department__in=sorted(departments)) if departments else None
 
 
 def _partner_url(partner) -> str:

@@ -39,6 +39,15 @@ class InteractionsCode(StrEnum):
     EML_NOT_A_MESSAGE = "eml_not_a_message"
     EML_BROKEN = "eml_broken_mime"
     EML_DUPLICATE = "eml_duplicate"
+    MAIL_ACCOUNT_FIELD_REQUIRED = "mail_account_field_required"
+    MAIL_ACCOUNT_PORT_INVALID = "mail_account_port_invalid"
+    MAIL_ACCOUNT_SECURITY_UNKNOWN = "mail_account_security_unknown"
+    MAIL_ACCOUNT_DEPARTMENT_INVALID = "mail_account_department_invalid"
+    MAIL_ACCOUNT_AUTH_FAILED = "mail_account_auth_failed"
+    MAIL_ACCOUNT_CERTIFICATE_UNTRUSTED = "mail_account_certificate_untrusted"
+    MAIL_ACCOUNT_UNREACHABLE = "mail_account_unreachable"
+    MAIL_ACCOUNT_FOLDER_MISSING = "mail_account_folder_missing"
+    MAIL_ACCOUNT_FORBIDDEN = "mail_account_forbidden"
     TASK_TITLE_REQUIRED = "task_title_required"
     TASK_ASSIGNEE_INVALID = "task_assignee_invalid"
     TASK_STATUS_UNKNOWN = "task_status_unknown"
@@ -69,3 +78,11 @@ class NormForbidden(DomainError):
 
     status = 403
     title = _("Your role may not do this")
+
+
+class MailAccountForbidden(DomainError):
+    """Only the owner of a mail account (and an administrator) change or delete it; the
+    people it is shared with see it and fetch it."""
+
+    status = 403
+    title = _("Only the owner of the mail account may do this")

@@ -14,6 +14,7 @@ from .models import (
     EVENT_KINDS,
     Interaction,
     InteractionKind,
+    MailAccount,
     Notification,
     Participant,
     ReviewStatus,
@@ -209,3 +210,11 @@ KIND_ICONS = {
     InteractionKind.CALL: "phone",
     InteractionKind.EMAIL: "mail",
 }
+
+
+def mail_accounts_visible_to(*, user) -> QuerySet[MailAccount]:
+    """The mail accounts `user` sees: their own, those shared with their department, and
+    (heads) their people's; an administrator sees all."""
+    return access.visible(MailAccount.objects.select_related("owner", "department"), user).order_by(
+        "name", "pk"
+    )

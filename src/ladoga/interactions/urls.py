@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calendar, norm_views, views
+from . import calendar, mail_views, norm_views, views
 
 app_name = "interactions"
 
@@ -10,6 +10,24 @@ urlpatterns = [
     path("norms/new/", norm_views.norm_edit, name="norm_create"),
     path("norms/<int:norm_id>/", norm_views.norm_edit, name="norm_edit"),
     path("norms/<int:norm_id>/delete/", norm_views.norm_delete, name="norm_delete"),
+    path("mail-accounts/", mail_views.mail_account_list, name="mail_accounts"),
+    path("mail-accounts/new/", mail_views.mail_account_edit, name="mail_account_create"),
+    path("mail-accounts/<int:account_id>/", mail_views.mail_account_edit, name="mail_account_edit"),
+    path(
+        "mail-accounts/<int:account_id>/test/",
+        mail_views.mail_account_test,
+        name="mail_account_test",
+    ),
+    path(
+        "mail-accounts/<int:account_id>/fetch/",
+        mail_views.mail_account_fetch_now,
+        name="mail_account_fetch",
+    ),
+    path(
+        "mail-accounts/<int:account_id>/delete/",
+        mail_views.mail_account_delete,
+        name="mail_account_delete",
+    ),
     path("unprocessed/", views.unprocessed, name="unprocessed"),
     path("new/<slug:kind>/", views.interaction_create, name="create"),
     path("import-eml/", views.import_eml, name="import_eml"),

@@ -10,6 +10,7 @@ from .interaction import (
     ParticipantRole,
     ReviewStatus,
 )
+from .mailbox import ImportedMessage, MailAccount, MailAccountStatus, MailSecurity
 from .norm import (
     CONTACT_KINDS,
     NORM_DAYS_MAX,
@@ -33,8 +34,12 @@ __all__ = [
     "CountedContacts",
     "Direction",
     "EmailStatus",
+    "ImportedMessage",
     "Interaction",
     "InteractionKind",
+    "MailAccount",
+    "MailAccountStatus",
+    "MailSecurity",
     "Notification",
     "Participant",
     "ParticipantRole",

@@ -9,6 +9,17 @@ from .feeds import calendar_feed_create, calendar_feed_revoke, calendar_feed_use
 from .given_participants import ParticipantData
 from .interactions import interaction_create, interaction_update
 from .mail import email_register, email_send
+from .mailboxes import (
+    FetchResult,
+    mail_account_can_change,
+    mail_account_connect,
+    mail_account_delete,
+    mail_account_fetch,
+    mail_account_test,
+    mail_account_update,
+    mail_accounts_fetch_all,
+    mail_sent_file,
+)
 from .norms import (
     contact_follow_up_plan,
     contact_norm_create,
@@ -35,6 +46,7 @@ from .review import interaction_review
 from .tasks import task_cancel, task_complete, task_create, task_update
 
 __all__ = [
+    "FetchResult",
     "ParticipantData",
     "Suggestion",
     "address_match",
@@ -52,6 +64,14 @@ __all__ = [
     "interaction_create",
     "interaction_review",
     "interaction_update",
+    "mail_account_can_change",
+    "mail_account_connect",
+    "mail_account_delete",
+    "mail_account_fetch",
+    "mail_account_test",
+    "mail_account_update",
+    "mail_accounts_fetch_all",
+    "mail_sent_file",
     "notification_read",
     "notification_send",
     "notifications_read_all",

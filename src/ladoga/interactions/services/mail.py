@@ -8,8 +8,10 @@ SQLite a transaction held that long would stop every other writer. So:
 2. the message goes to the server, outside any transaction;
 3. a short transaction records the outcome: "sent" with `sent_at`, or — when the server
    refused or could not be reached — the draft is left as it was, with the reason in
-   `send_error` and no Message-ID. There is no half-sent state in between that a user
-   could act on; a claim left by a crashed process expires after SEND_LEASE.
+   `send_error` and no Message-ID. A sent message is then put into the Sent folder of the
+   sender's IMAP account, if they have one (services/mailboxes.py). There is no half-sent
+   state in between that a user could act on; a claim left by a crashed process expires
+   after SEND_LEASE.
 """
 
 import datetime
@@ -158,8 +160,9 @@ def email_send(*, interaction: Interaction, by: User, expected_version: int | No
         Interaction.objects.filter(pk=draft.pk).update(
             sending_since=now, message_id=draft.message_id
         )
+    message = _message(draft, participants, by)
     try:
-        _message(draft, participants, by).send()
+        message.send()
     except Exception as error:  # any refusal or network failure: keep the draft, say why
         reason = _reason(error)
         with transaction.atomic():
@@ -176,6 +179,10 @@ def email_send(*, interaction: Interaction, by: User, expected_version: int | No
         sent.sending_since = None
         sent.send_error = ""
         sent.save()
+    # As a mail program does: a copy into the Sent folder of the sender's mail account.
+    from .mailboxes import mail_sent_file  # mailboxes registers mail through this module
+
+    mail_sent_file(user=by, raw=message.message().as_bytes())
     return sent
 
 

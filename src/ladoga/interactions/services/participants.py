@@ -6,6 +6,8 @@ lower-case e-mails) and its duplicate machinery (`partners.duplicates.duplicates
 over the indexed ContactInfo (kind, key) column; nothing here re-implements either.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -106,9 +108,35 @@ def address_suggestions(*, email_key: str = "", phone_key: str = "", user) -> li
     return found
 
 
+_remembered: ContextVar[dict | None] = ContextVar("address_matches_remembered", default=None)
+
+
+@contextmanager
+def address_matches_remembered():
+    """Within the block, `address_match` answers an address it has answered before from
+    memory. A mailbox import meets the same few senders thousands of times, and nothing it
+    does changes whom an address belongs to; the memory ends with the block."""
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
 def address_match(*, email_key: str = "", phone_key: str = "", user) -> Suggestion | None:
     """The one record an address belongs to, when it is not ambiguous (for registering
     incoming mail); None when nothing or more than one thing matches."""
+    memory = _remembered.get()
+    key = (email_key, phone_key, getattr(user, "pk", None))
+    if memory is not None and key in memory:
+        return memory[key]
+    match = _address_match(email_key=email_key, phone_key=phone_key, user=user)
+    if memory is not None:
+        memory[key] = match
+    return match
+
+
+def _address_match(*, email_key: str, phone_key: str, user) -> Suggestion | None:
     suggestions = address_suggestions(email_key=email_key, phone_key=phone_key, user=user)
     users = [s for s in suggestions if s.user is not None]
     if len(users) == 1:
