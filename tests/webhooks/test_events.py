@@ -250,10 +250,13 @@ def test_a_rolled_back_event_is_never_sent(
 ):
     endpoint_factory(events=[event.value])
     act = SCENARIOS[event](world)
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(Rollback), transaction.atomic():
-            act()
-            raise Rollback
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(Rollback),
+        transaction.atomic(),
+    ):
+        act()
+        raise Rollback
     assert receiver.requests == []
     assert not WebhookDelivery.objects.exists()
 
