@@ -306,18 +306,21 @@ def _outcome_record(
         "duration_ms": outcome.duration_ms,
         "delivered_at": timezone.now() if outcome.ok else None,
     }
-    with transaction.atomic():
-        WebhookDelivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
-            **fields
-        )
-        endpoints = WebhookEndpoint.objects.filter(pk=delivery.endpoint_id)
-        if outcome.ok:
-            endpoints.exclude(consecutive_failures=0).update(consecutive_failures=0)
-        else:
+    recorded = WebhookDelivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING)
+    endpoints = WebhookEndpoint.objects.filter(pk=delivery.endpoint_id)
+    if outcome.ok:
+        # The common case in one short write: no transaction, and the endpoint's count is
+        # touched only when there is a count to reset.
+        recorded.update(**fields)
+        if delivery.endpoint.consecutive_failures:
+            endpoints.update(consecutive_failures=0)
+    else:
+        with transaction.atomic():
+            recorded.update(**fields)
             endpoints.update(consecutive_failures=F("consecutive_failures") + 1)
             _disable_if_failing(delivery.endpoint_id)
-        if next_at is not None:
-            _send_later([delivery.pk], eta=next_at)
+            if next_at is not None:
+                _send_later([delivery.pk], eta=next_at)
     for name, value in fields.items():
         setattr(delivery, name, value)
     return delivery
