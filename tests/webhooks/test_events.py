@@ -14,6 +14,7 @@ from ladoga.deals.models import DealKind, LossReason
 from ladoga.interactions.services import interaction_create
 from ladoga.partners.models import Counterparty
 from ladoga.partners.services import partner_create, partner_merge
+from ladoga.partners.services.batch import PartnerDraft, partners_create_many
 from ladoga.sales import services as sales
 from ladoga.sales.models import AgreementStatus
 from ladoga.sales.services import LineIn
@@ -259,6 +260,17 @@ def test_a_rolled_back_event_is_never_sent(
         raise Rollback
     assert receiver.requests == []
     assert not WebhookDelivery.objects.exists()
+
+
+def test_partners_created_in_a_batch_import_are_announced_one_by_one(
+    world, receiver, endpoint_factory, django_capture_on_commit_callbacks
+):
+    endpoint = endpoint_factory(events=["partner.created"])
+    drafts = [PartnerDraft(partner={"name": name}) for name in ("Alpha", "Beta")]
+    with django_capture_on_commit_callbacks(execute=True):
+        partners_create_many(drafts=drafts, by=world["owner"])
+    names = {r.verified(endpoint.secret)["data"]["name"] for r in receiver.requests}
+    assert names == {"Alpha", "Beta"}
 
 
 def test_an_endpoint_hears_only_the_events_it_subscribed_to(
