@@ -8,7 +8,8 @@ A fresh LADOGA_HOME (SQLite there, or the given PostgreSQL database, which must 
 be empty), the huey queue on Redis (`--redis-url`, its database is emptied first: give one
 nobody else uses). Five threaded receivers on 127.0.0.1 verify every signature with
 `standardwebhooks.Webhook(secret).verify`. A `ladoga worker` subprocess sends; this process
-announces the events (`partner.created`, one partner each, each in its own transaction).
+announces the events (`partner.created`, one partner each, each in its own transaction)
+from `--announcers` threads, as an app server's threads would.
 Timed: from the first announcement until every delivery arrived, verified, exactly once;
 and each delivery's latency from its event's commit to its arrival. Prints a table and
 writes JSON to benchmarks/results/ (git-ignored). The target is 60 s.
@@ -157,11 +158,28 @@ def run(args, environment: dict[str, str]) -> dict:
     time.sleep(3)  # the worker imports Django and connects to Redis
     expected = args.events * args.endpoints
     committed: dict[int, float] = {}
+
+    def announce(numbers) -> None:
+        """Like the threads of an app server, each committing one partner at a time."""
+        from django.db import connection
+
+        try:
+            for number in numbers:
+                partner = partner_create(name=f"Bench client {number}", manager=admin, by=admin)
+                committed[partner.pk] = time.monotonic()
+        finally:
+            connection.close()
+
     try:
         started = time.monotonic()
-        for number in range(args.events):
-            partner = partner_create(name=f"Bench client {number}", manager=admin, by=admin)
-            committed[partner.pk] = time.monotonic()
+        threads = [
+            threading.Thread(target=announce, args=(range(n, args.events, args.announcers),))
+            for n in range(args.announcers)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
         announced = time.monotonic() - started
         deadline = started + args.timeout
         while receivers.received() < expected and time.monotonic() < deadline:
@@ -185,6 +203,7 @@ def run(args, environment: dict[str, str]) -> dict:
         "events": args.events,
         "endpoints": args.endpoints,
         "worker_threads": args.workers,
+        "announcing_threads": args.announcers,
         "database": "postgresql" if args.database_url else "sqlite",
         "expected": expected,
         "received_verified_once": receivers.received(),
@@ -208,6 +227,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1000)
     parser.add_argument("--endpoints", type=int, default=5)
     parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--announcers", type=int, default=4, help="threads announcing")
     parser.add_argument("--timeout", type=float, default=300)
     args = parser.parse_args()
     environment = setup(args)

@@ -2,6 +2,7 @@
 refusals shown in the form with nothing written; the delivery log with resend."""
 
 import pytest
+from django.utils import timezone
 
 from ladoga.core.events import Announcement, Event
 from ladoga.partners.services import partner_create
@@ -44,6 +45,15 @@ def test_a_refused_url_is_shown_in_the_form_and_nothing_is_written(browser_as):
     assert response.status_code == 422
     assert b"is an address of the server&#x27;s own network" in response.content
     assert not WebhookEndpoint.objects.exists()
+
+
+def test_a_disabled_endpoint_says_when_and_why(browser_as, endpoint_factory):
+    endpoint = endpoint_factory(events=["deal.won"])
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+        is_active=False, consecutive_failures=20, disabled_at=timezone.now()
+    )
+    page = browser_as("admin").get(f"/settings/webhooks/{endpoint.pk}/").content.decode()
+    assert "after 20 failures in a row" in page
 
 
 def test_edit_and_delete_with_confirmation(browser_as, endpoint_factory):
