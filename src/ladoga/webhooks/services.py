@@ -13,7 +13,7 @@ import secrets
 import uuid
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -250,12 +250,15 @@ def deliveries_create(announcement: Announcement) -> list[WebhookDelivery]:
 def _claim(delivery_id: int, now: datetime.datetime) -> bool:
     """Take the delivery for this attempt, atomically: of two workers given the same
     delivery, one wins; a delivered one is never sent again."""
+    # A pending delivery (new, or resent) is due at once, whatever the clocks of the app
+    # server that queued it and of this worker say; a failed one when its retry time came.
+    due = Q(status=DeliveryStatus.PENDING) | Q(
+        status=DeliveryStatus.FAILED, next_attempt_at__lte=now
+    )
     return bool(
-        WebhookDelivery.objects.filter(
-            pk=delivery_id,
-            status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED],
-            next_attempt_at__lte=now,
-        ).update(status=DeliveryStatus.SENDING, claimed_at=now)
+        WebhookDelivery.objects.filter(due, pk=delivery_id).update(
+            status=DeliveryStatus.SENDING, claimed_at=now
+        )
     )
 
 
