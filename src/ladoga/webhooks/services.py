@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ladoga.accounts.roles import Role
 from ladoga.core.errors import Conflict, DomainError, ValidationFailed, Violation
@@ -47,6 +48,7 @@ PING = "webhook.ping"
 
 class WebhookForbidden(DomainError):
     status = 403
+    title = gettext_lazy("Forbidden")
 
 
 def secret_new() -> str:
