@@ -22,6 +22,7 @@ from ladoga.loyalty.api import router as loyalty_router
 from ladoga.partners.api import router as partners_router
 from ladoga.partners.exchange_api import router as partners_exchange_router
 from ladoga.sales.api import router as sales_router
+from ladoga.webhooks.api import router as webhooks_router
 
 IDEMPOTENCY_KEY_PARAMETER = {
     "in": "header",
@@ -101,3 +102,4 @@ api.add_router("/", classification_router)
 # After the deals and claims routers: their own /reports/funnel etc. stay as they are.
 api.add_router("/", analytics_router)
 api.add_router("/", analytics_clients_router)
+api.add_router("/webhooks", webhooks_router)

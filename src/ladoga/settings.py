@@ -17,6 +17,7 @@ LADOGA_TRUSTED_PROXY      the proxy's address whose X-Forwarded-Proto/-For/-Host
                           believes (default 127.0.0.1; * for any), with LADOGA_SECURE_PROXY=1
 LADOGA_REGISTRY_URL       base URL of a DaData-compatible state-registry API (P11)
 LADOGA_REGISTRY_TOKEN     its API key; registry auto-fill is off while it is empty
+LADOGA_WEBHOOK_TIMEOUT    seconds a webhook receiver has to answer (default 10)
 """
 
 import os
@@ -137,6 +138,7 @@ INSTALLED_APPS = [
     "ladoga.analytics",
     "ladoga.portal",
     "ladoga.dav",
+    "ladoga.webhooks",
     "ladoga.web",
 ]
 
@@ -309,6 +311,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 REGISTRY_URL = env("LADOGA_REGISTRY_URL", "https://suggestions.dadata.ru/suggestions/api/4_1/rs")
 REGISTRY_TOKEN = env("LADOGA_REGISTRY_TOKEN")
 REGISTRY_TIMEOUT_SECONDS = float(env("LADOGA_REGISTRY_TIMEOUT", "10"))
+
+# Webhooks (X9): how long a receiver has to answer one attempt.
+WEBHOOK_TIMEOUT_SECONDS = float(env("LADOGA_WEBHOOK_TIMEOUT", "10"))
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

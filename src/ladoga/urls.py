@@ -13,6 +13,7 @@ from ladoga.loyalty import urls as loyalty_urls
 from ladoga.portal import urls as portal_urls
 from ladoga.sales import urls as sales_urls
 from ladoga.web import views as web_views
+from ladoga.webhooks import urls as webhooks_urls
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -32,6 +33,7 @@ urlpatterns = [
     path("sales/", include(sales_urls)),
     path("", include("ladoga.analytics.urls")),
     path("loyalty/", include(loyalty_urls)),
+    path("settings/webhooks/", include(webhooks_urls)),
     path("api/v1/", api.urls),
     path("", include(dav_urls)),
     path("admin/", admin.site.urls),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ladoga.accounts.models import Department, User
 from ladoga.accounts.roles import Role
 from ladoga.core.errors import Conflict, DomainError, ValidationFailed, Violation
+from ladoga.core.events import Event, event_announce
 from ladoga.core.numbering import number_next
 from ladoga.core.versioning import version_check
 from ladoga.partners.models import Counterparty, Partner
@@ -233,6 +234,7 @@ def claim_create(
         integrations.interaction_subject_set(interaction=interaction, claim=claim, by=by)
     if source == ClaimSource.PORTAL:
         integrations.notify_new_portal_claim(claim)
+    event_announce(Event.CLAIM_REGISTERED, obj=claim)
     return claim
 
 
@@ -355,6 +357,8 @@ def claim_transition(
     )
     claim.status = status
     claim.save()
+    if status == ClaimStatus.RESOLVED:
+        event_announce(Event.CLAIM_RESOLVED, obj=claim)
     return claim
 
 

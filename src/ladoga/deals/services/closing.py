@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from ladoga.accounts.models import User
 from ladoga.core.errors import Conflict, ValidationFailed, Violation
+from ladoga.core.events import Event, event_announce
 from ladoga.partners.models import Partner
 
 from .. import funnel
@@ -34,6 +35,7 @@ def win(deal: Deal, *, by, comment: str) -> Deal:
             raise DealStageBlocked(violations)
     stage_enter(deal, won, action=DealAction.WON, by=by, comment=comment, status=DealStatus.WON)
     probability_recompute_later(deal.kind_id)
+    event_announce(Event.DEAL_WON, obj=deal)
     return deal
 
 
@@ -102,6 +104,7 @@ def deal_lose(
     )
     funnel.lost(deal, 1)
     probability_recompute_later(deal.kind_id)
+    event_announce(Event.DEAL_LOST, obj=deal)
     return deal
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from ladoga.accounts.models import User
 from ladoga.core.errors import ValidationFailed, Violation
+from ladoga.core.events import Event, event_announce
 from ladoga.core.numbering import number_next
 from ladoga.interactions.models import Interaction
 from ladoga.partners.models import ContactPerson, Partner, PartnerStatus
@@ -220,6 +221,7 @@ def deal_create(
     )
     if stage is not None:
         tasks_create_for_stage(deal=deal, stage=stage)
+    event_announce(Event.DEAL_CREATED, obj=deal)
     return deal
 
 

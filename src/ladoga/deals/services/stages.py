@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from ladoga.accounts.models import User
 from ladoga.core.errors import Conflict, ValidationFailed
+from ladoga.core.events import Event, event_announce
 
 from ..errors import DealsCode as C
 from ..errors import DealStageBlocked
@@ -56,4 +57,6 @@ def deal_move(
     violations = entry_violations(deal, stage)
     if violations:
         raise DealStageBlocked(violations)
-    return stage_enter(deal, stage, action=DealAction.MOVED, by=by, comment=comment)
+    deal = stage_enter(deal, stage, action=DealAction.MOVED, by=by, comment=comment)
+    event_announce(Event.DEAL_MOVED, obj=deal)
+    return deal

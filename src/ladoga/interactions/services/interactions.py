@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ladoga.accounts.models import User
 from ladoga.core.errors import ValidationFailed, Violation
+from ladoga.core.events import Event, event_announce
 
 from ..errors import InteractionsCode
 from ..models import (
@@ -252,6 +253,7 @@ def interaction_create(
     reminders_schedule(
         interaction=interaction, minutes=_minutes(start, reminder_minutes, remind_at)
     )
+    event_announce(Event.INTERACTION_CREATED, obj=interaction)
     return interaction
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ladoga.core.errors import Conflict, ValidationFailed, Violation
+from ladoga.core.events import Event, event_announce
 from ladoga.core.guards import input_check
 from ladoga.core.history import CHANGED, history_copy
 
@@ -115,6 +116,8 @@ def partners_create_many(*, drafts: Sequence[PartnerDraft], by=None) -> list[Par
 
     partners = _created(Partner, partners, by)
     partner_name_keys_store(*partners, new=True)
+    for partner in partners:
+        event_announce(Event.PARTNER_CREATED, obj=partner)
     try:
         with transaction.atomic():
             _created(

@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from ladoga.core.errors import ValidationFailed
+from ladoga.core.events import Event, event_announce
 
 from ..errors import PartnersCode
 from ..merging import merge_references
@@ -89,10 +90,12 @@ def partner_merge(*, survivor: Partner, duplicate: Partner, by=None) -> PartnerM
     duplicate._change_reason = f"merged into #{survivor.pk} {survivor.name}"[:100]
     duplicate.save()
     duplicate.name_keys.all().delete()
-    return PartnerMerge.objects.create(
+    merge = PartnerMerge.objects.create(
         survivor=survivor,
         duplicate=duplicate,
         duplicate_name=duplicate.name,
         moved={k: v for k, v in moved.items() if v},
         merged_by=by,
     )
+    event_announce(Event.PARTNER_MERGED, obj=merge)
+    return merge

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ladoga.core.errors import Conflict, ValidationFailed, Violation
+from ladoga.core.events import Event, event_announce
 
 from ..errors import PartnersCode
 from ..keys import name_key, name_search_keys
@@ -122,6 +123,7 @@ def partner_create(
     if segments:
         partner.segments.set(segments)
     partner_name_keys_store(partner, new=True)
+    event_announce(Event.PARTNER_CREATED, obj=partner)
     return partner
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ladoga.core.errors import Conflict, ValidationFailed
+from ladoga.core.events import Event, event_announce
 from ladoga.core.locking import locked_rows
 from ladoga.core.numbering import number_next
 from ladoga.loyalty.discounts import card_order_violations
@@ -259,6 +260,7 @@ def order_post(*, order: CustomerOrder, by=None) -> CustomerOrder:
     order.posted_at = timezone.now()
     stamp(order, by).save()
     OrderEvent.objects.create(order=order, action=OrderAction.POSTED, by=by)
+    event_announce(Event.ORDER_POSTED, obj=order)
     return order
 
 

@@ -8,6 +8,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from ladoga.core.errors import Conflict, ValidationFailed, Violation
+from ladoga.core.events import Event, event_announce
 from ladoga.core.numbering import number_next
 from ladoga.loyalty.services import card_thresholds_recompute
 
@@ -188,6 +189,7 @@ def shipment_create(
     rows_create(ShipmentLine, rows, by)
     # The shipment counts towards the client's accumulative loyalty cards at once.
     card_thresholds_recompute(partner_ids=[order.partner_id])
+    event_announce(Event.SHIPMENT_POSTED, obj=shipment)
     return shipment
 
 
@@ -237,4 +239,5 @@ def payment_create(
         created_by=by,
     )
     stamp(payment, by).save()
+    event_announce(Event.PAYMENT_RECEIVED, obj=payment)
     return payment
