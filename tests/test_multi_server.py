@@ -31,6 +31,7 @@ import redis
 
 from tests.test_cli import LADOGA, ladoga
 from tests.test_serve import START_DEADLINE_SECONDS, running, serve
+from tests.webhooks.conftest import receiver_start
 
 # Both suite runs (SQLite and PostgreSQL) run these tests; they share one set of servers, so
 # pytest-xdist keeps them on one worker (--dist loadgroup).
@@ -295,12 +296,34 @@ def _beats(cluster) -> list[tuple]:
     return cluster.sql("SELECT ran_at, worker FROM core_schedulerbeat ORDER BY ran_at")
 
 
-def check_a_webhook_is_delivered_once(cluster):
-    """Placeholder for the webhooks branch (issue 16 point 5): not a test yet, so not collected.
+def test_a_webhook_is_delivered_once(cluster):
+    """The event is caused through B, the endpoint subscribed through A, and two workers
+    with their schedulers share the queue: the receiver gets exactly one signed delivery."""
+    receiver = receiver_start()
+    try:
+        created = cluster.a.post(
+            "/api/v1/webhooks",
+            json={"url": receiver.url, "events": ["partner.created"], "allow_private": True},
+        )
+        assert created.status_code == 201, created.text
+        secret = created.json()["secret"]
+        workers = [cluster.start_worker(f"hooks-{n}") for n in (1, 2)]
+        partner = cluster.b.post("/api/v1/partners", json={"name": "Слушаемая"}).json()
 
-    Rename it to `test_a_webhook_is_delivered_once` when webhooks land: start a local HTTP
-    receiver, subscribe it through `cluster.a`, start two workers with
-    `cluster.start_worker(...)`, cause the event through `cluster.b`, and assert the receiver
-    got exactly one delivery (and the delivery record says delivered once).
-    """
-    raise NotImplementedError("webhooks are not on main yet")
+        deadline = time.monotonic() + START_DEADLINE_SECONDS
+        while not receiver.requests:
+            assert time.monotonic() < deadline, [log.read_text() for _p, log in workers]
+            time.sleep(0.5)
+        time.sleep(5)  # room for a second delivery, were there one
+
+        assert len(receiver.requests) == 1
+        payload = receiver.requests[0].verified(secret)
+        assert payload["type"] == "partner.created"
+        assert payload["data"]["id"] == partner["id"]
+        assert cluster.sql(
+            "SELECT status, attempts FROM webhooks_webhookdelivery WHERE event_type = %s",
+            ("partner.created",),
+        ) == [("delivered", 1)]
+    finally:
+        receiver.server.shutdown()
+        receiver.server.server_close()
