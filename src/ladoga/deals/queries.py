@@ -480,9 +480,7 @@ def deal_moves_available(deal: Deal, *, user) -> DealMoves:
     A closed deal, or a user whose role may not move deals, gets nothing to offer."""
     if deal.is_closed or not user.has_perm("deals.change_deal"):
         return DealMoves(moves=(), win_reasons=(_("The deal cannot be moved now."),))
-    stages = [
-        s for s in deal.kind.stages.all() if s.is_open or s.outcome == StageOutcome.WON
-    ]
+    stages = [s for s in deal.kind.stages.all() if s.is_open or s.outcome == StageOutcome.WON]
     if not stages:
         return DealMoves(moves=(), win_reasons=())
     codes = {code for stage in stages for code in entry_guard_codes(deal, stage)}

@@ -58,7 +58,9 @@ def board_kind(request, kind_id: int):
             "won_stage": won_stage,
             "blocked": queries.board_blocked_moves(kind, stages),
             "next_of": {
-                after.pk: stage.pk for stage, after in zip(open_stages, following) if after
+                after.pk: stage.pk
+                for stage, after in zip(open_stages, following, strict=True)
+                if after
             },
             "lost_stage": next((s for s in stages if s.outcome == "lost"), None),
             "closed": queries.recently_closed(kind, user=request.user),

@@ -266,7 +266,10 @@ def deal_move(request, pk: int):
         return _after_action(request, deal)
     if request.htmx:
         return _board_card(request, pk)
-    messages.success(request, _("The deal moved to %(stage)s.") % {"stage": deal.stage.name})
+    if deal.is_closed:  # the won stage: moving there wins the deal
+        messages.success(request, _("The deal is won."))
+    else:
+        messages.success(request, _("The deal moved to %(stage)s.") % {"stage": deal.stage.name})
     return _after_action(request, deal)
 
 
