@@ -150,6 +150,8 @@ def test_the_card_offers_the_next_stage_and_disables_the_others(browser_as, deal
     assert 'data-testid="deal-win"' not in page
     won = stage(strict, "won").name
     assert f'data-testid="move-option">{won}</button>' in page  # in the menu, disabled
+    for code in strict.stages.values_list("code", flat=True):  # names, never stage codes
+        assert f">{code}<" not in page and f"({code}" not in page
 
 
 def test_the_card_offers_the_ready_next_stage_as_a_submit(browser_as, deal, owner, contacts):

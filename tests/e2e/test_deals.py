@@ -79,7 +79,7 @@ def test_the_deal_card_and_reports_render_under_the_csp(session, pipeline):
 def test_the_stage_menu_offers_only_what_can_happen(session, pipeline):
     """Issue 14, point 5: the next stage is the move, the others are disabled with the
     reason on hover, "Won" is offered only once it can happen."""
-    kind, bare, ready = pipeline
+    _kind, _bare, ready = pipeline
     session.sign_in()
     page = session.page
 
