@@ -47,7 +47,7 @@ def test_the_changes_tab_shows_names_and_labels_once(
             by=owner,
             expected_close_date=datetime.date(2030, 1, 1) + datetime.timedelta(days=_),
         )
-    with django_assert_max_num_queries(40) as few:
+    with django_assert_max_num_queries(80) as few:
         client.get(f"/deals/{deal.pk}/?tab=changes")
     for _ in range(10):
         services.deal_update(

@@ -191,3 +191,14 @@ def test_the_board_carries_the_blocked_columns(browser_as, deal, strict, actors,
     needs = stage(strict, "needs")
     assert f'data-next-from="{qualification.pk}"' in page
     assert f'data-stage-id="{needs.pk}" data-blocked-from="{{}}"' in page
+
+
+def test_opening_a_command_address_leads_to_the_deal_and_the_api_keeps_405(
+    browser_as, api_as, deal
+):
+    for action in ("move", "win", "lose", "reopen", "probability", "parties/1/remove"):
+        response = browser_as("owner").get(f"/deals/{deal.pk}/{action}/", follow=True)
+        assert response.status_code == 200, action
+        assert response.redirect_chain[-1] == (f"/deals/{deal.pk}/", 302), action
+    assert api_as("owner").get(f"/api/v1/deals/{deal.pk}/move").status_code == 405
+    assert Deal.objects.get(pk=deal.pk).status == "in_progress"

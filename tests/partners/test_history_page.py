@@ -21,7 +21,7 @@ def test_the_partner_history_shows_names_and_labels(
 
     changes = history_changes(page)
     assert "Kind: Company → Private person" in changes
-    assert "Manager: Owner → Colleague" in changes
+    assert "Responsible manager: Owner → Colleague" in changes
     assert_no_internals(changes)
     with django_assert_max_num_queries(60) as few:
         client.get(f"/partners/{partner.pk}/?tab=history")
