@@ -147,6 +147,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ladoga.core.middleware.ContentSecurityPolicyMiddleware",
     "ladoga.core.middleware.DatabaseAvailableMiddleware",
+    "ladoga.core.middleware.ActionAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

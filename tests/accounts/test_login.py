@@ -71,7 +71,11 @@ def test_success_forgets_earlier_failures(actors):
 
 
 def test_logout_needs_post(browser_as):
-    assert browser_as("owner").get("/logout/").status_code == 405
+    client = browser_as("owner")
+    response = client.get("/logout/")  # leads to the start page and signs nobody out
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert client.get("/").status_code == 200
 
 
 def test_language_switch_is_remembered_on_the_user(actors, browser_as):

@@ -74,3 +74,54 @@ def test_the_deal_card_and_reports_render_under_the_csp(session, pipeline):
         assert session.problems() == [], path
     session.goto(f"/deals/reports/funnel/?kind={kind.pk}")
     expect(page.get_by_test_id("chart").locator("svg")).to_be_visible()
+
+
+def test_the_stage_menu_offers_only_what_can_happen(session, pipeline):
+    """Issue 14, point 5: the next stage is the move, the others are disabled with the
+    reason on hover, "Won" is offered only once it can happen."""
+    _kind, _bare, ready = pipeline
+    session.sign_in()
+    page = session.page
+
+    session.goto(f"/deals/{ready.pk}/")
+    menu = page.get_by_test_id("stage-menu")
+    second = menu.get_by_role("button", name="Second")
+    won = menu.get_by_role("button", name="Won")
+    expect(second).to_have_attribute("data-primary", "")
+    expect(second).not_to_have_attribute("aria-disabled", "true")
+    expect(won).to_have_attribute("aria-disabled", "true")
+    expect(won).to_have_attribute("title", "Stages are passed in order: the next one is Second.")
+    expect(page.get_by_test_id("deal-win")).to_have_count(0)
+    won.hover()
+    won.click(force=True)  # a disabled choice does nothing
+    assert Deal.objects.get(pk=ready.pk).stage.code == "first"
+
+    second.click()
+
+    expect(page.get_by_test_id("stage-menu").get_by_role("button", name="Won")).to_have_attribute(
+        "data-primary", ""
+    )
+    assert Deal.objects.get(pk=ready.pk).stage.code == "second"
+    page.reload()  # the move redirected: a reload posts nothing again
+    assert Deal.objects.get(pk=ready.pk).stage.code == "second"
+    page.get_by_test_id("stage-menu").get_by_role("button", name="Won").click()
+    expect(page.locator("body")).to_contain_text("The deal is won.")
+    assert Deal.objects.get(pk=ready.pk).status == "won"
+    assert session.problems() == []
+
+
+def test_the_board_refuses_a_skipping_drop_without_asking_the_server(session, pipeline):
+    kind, bare, _ready = pipeline
+    session.sign_in()
+    page = session.page
+    session.goto(f"/deals/board/{kind.pk}/")
+    first = page.get_by_test_id("board-column").nth(0)
+
+    page.locator(f'[data-deal-id="{bare.pk}"]').drag_to(page.get_by_test_id("board-won"))
+
+    expect(page.get_by_test_id("move-refused")).to_have_text(
+        "Stages are passed in order: the next one is Second."
+    )
+    expect(first.locator(f'[data-deal-id="{bare.pk}"]')).to_be_visible()
+    assert Deal.objects.get(pk=bare.pk).status == "in_progress"
+    assert session.problems() == []

@@ -174,6 +174,22 @@ def test_registry_fill_without_a_provider_says_so(client, settings):
     assert "Registry auto-fill is not set up" in response.content.decode()
 
 
+@pytest.mark.parametrize("actor, sees_setting", [("owner", False), ("admin", True)])
+def test_the_registry_setting_is_named_to_administrators_only(
+    browser_as, settings, actor, sees_setting
+):
+    settings.REGISTRY_TOKEN = ""
+    client = browser_as(actor)
+    post(client, "partner", {"name": "X", "kind": "company", "roles": ["client"]})
+
+    page = client.get(step_url("counterparty")).content.decode()
+
+    assert 'data-testid="registry-off"' in page
+    assert ("LADOGA_REGISTRY_TOKEN" in page) is sees_setting
+    if not sees_setting:
+        assert "ask an administrator to connect the state registry" in page
+
+
 class FakeRegistry:
     def __init__(self, party=None, error=None):
         self.party, self.error = party, error

@@ -254,6 +254,8 @@ def test_a_refused_move_shows_the_services_message_and_changes_nothing(browser_a
 
 def test_moves_are_post_only_and_follow_the_visibility(browser_as, proposal):
     url = reverse("sales:proposal_transition", args=[proposal.pk])
-    assert browser_as("owner").get(url).status_code == 405
+    opened = browser_as("owner").get(url)  # a GET leads to the proposal, moves nothing
+    assert opened.status_code == 302
+    assert opened["Location"] == reverse("sales:proposal_detail", args=[proposal.pk])
     assert browser_as("outsider").post(url, {"status": "sent"}).status_code == 404
     assert Proposal.objects.get(pk=proposal.pk).status == "draft"

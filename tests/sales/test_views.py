@@ -43,13 +43,33 @@ def test_order_list_page_takes_a_fixed_number_of_queries(
         assert client.get(reverse("sales:orders")).status_code == 200
 
 
-def test_posting_from_the_page_shows_every_violation(browser_as, order, agreement):
+def test_a_refused_posting_comes_back_to_the_order_page_with_every_violation(
+    browser_as, order, agreement
+):
     type(agreement).objects.filter(pk=agreement.pk).update(contract_required=True)
-    response = browser_as("owner").post(reverse("sales:order_post", args=[order.pk]))
-    assert response.status_code == 422
-    page = response.content.decode()
-    assert "order_contract_missing" in page
+    client = browser_as("owner")
+    order_url = reverse("sales:order_detail", args=[order.pk])
+
+    response = client.post(reverse("sales:order_post", args=[order.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"] == order_url
+    assert CustomerOrder.objects.get(pk=order.pk).status == "draft"
+    page = client.get(order_url).content.decode()
     assert 'data-testid="posting-violations"' in page
+    assert '<li data-code="order_contract_missing">' in page  # the code stays off the text
+    assert "<code>" not in page
+    again = client.get(order_url).content.decode()  # a reload shows the page afresh
+    assert 'data-testid="posting-violations"' not in again
+    switched = client.post("/language/", {"language": "ru", "next": order_url})
+    assert switched["Location"] == order_url
+
+
+def test_opening_the_posting_address_leads_to_the_order(browser_as, order):
+    response = browser_as("owner").get(reverse("sales:order_post", args=[order.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("sales:order_detail", args=[order.pk])
     assert CustomerOrder.objects.get(pk=order.pk).status == "draft"
 
 

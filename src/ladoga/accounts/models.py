@@ -67,6 +67,11 @@ class User(AbstractUser, BusinessModel):
     def is_portal(self) -> bool:
         return self.role == Role.PORTAL
 
+    @property
+    def is_administrator(self) -> bool:
+        """Administrators see the hints meant for them (environment variables to set)."""
+        return self.is_superuser or self.role == Role.ADMIN
+
 
 class ApiToken(models.Model):
     """A bearer token for the API. Only its SHA-256 is kept; the token is shown once."""

@@ -15,6 +15,7 @@ from ladoga.core.errors import DomainError
 from ladoga.core.exports import table_response
 from ladoga.core.services import attachment_add, attachments_of
 from ladoga.web.forms import form_errors_from
+from ladoga.web.prg import form_keep, form_restore
 
 from . import integrations, links, queries, services
 from .forms import (
@@ -300,12 +301,20 @@ def _card(request, claim, **forms):
         "resolutions": ClaimResolution,
         "can_change": user.has_perm("claims.change_claim") and claim.status != ClaimStatus.CLOSED,
     }
-    return render(request, "claims/detail.html", context, status=400 if forms else 200)
+    return render(request, "claims/detail.html", context)
 
 
 @staff_required("claims.view_claim")
 def claim_detail(request, claim_id: int):
-    return _card(request, _claim_or_404(request, claim_id))
+    """The card; a form refused on the last POST comes back with its input and errors."""
+    claim = _claim_or_404(request, claim_id)
+    forms = {
+        "transition_form": form_restore(request, f"claim-transition:{claim.pk}", TransitionForm),
+        "comment_form": form_restore(request, f"claim-comment:{claim.pk}", CommentForm),
+        "file_form": form_restore(request, f"claim-file:{claim.pk}", FileForm),
+        "task_form": form_restore(request, f"claim-task:{claim.pk}", TaskForm, user=request.user),
+    }
+    return _card(request, claim, **{name: form for name, form in forms.items() if form})
 
 
 @require_POST
@@ -335,7 +344,8 @@ def claim_transition(request, claim_id: int):
                 % {"status": ClaimStatus(data["status"]).label.lower()},
             )
             return redirect("claims:detail", claim_id=claim.pk)
-    return _card(request, claim, transition_form=form)
+    form_keep(request, f"claim-transition:{claim.pk}", form)
+    return redirect("claims:detail", claim_id=claim.pk)
 
 
 @require_POST
@@ -356,7 +366,8 @@ def comment_add(request, claim_id: int):
         else:
             messages.success(request, _("The comment is added."))
             return redirect("claims:detail", claim_id=claim.pk)
-    return _card(request, claim, comment_form=form)
+    form_keep(request, f"claim-comment:{claim.pk}", form)
+    return redirect("claims:detail", claim_id=claim.pk)
 
 
 @require_POST
@@ -372,7 +383,8 @@ def file_add(request, claim_id: int):
         else:
             messages.success(request, _("The file is attached."))
             return redirect("claims:detail", claim_id=claim.pk)
-    return _card(request, claim, file_form=form)
+    form_keep(request, f"claim-file:{claim.pk}", form)
+    return redirect("claims:detail", claim_id=claim.pk)
 
 
 @require_POST
@@ -388,7 +400,8 @@ def task_add(request, claim_id: int):
         else:
             messages.success(request, _("The task is added to the plan."))
             return redirect("claims:detail", claim_id=claim.pk)
-    return _card(request, claim, task_form=form)
+    form_keep(request, f"claim-task:{claim.pk}", form)
+    return redirect("claims:detail", claim_id=claim.pk)
 
 
 @require_POST

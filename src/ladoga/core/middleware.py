@@ -4,7 +4,7 @@ import json
 import logging
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -157,3 +157,40 @@ def _usable(connection) -> bool:
         return connection.connection is not None and connection.is_usable()
     except Exception:  # any failure means the connection is gone
         return False
+
+
+class ActionAddressMiddleware:
+    """A page's command address (`/deals/5/move/`) takes only POST. Opened with GET — a
+    reload after the command, an old bookmark, a language switch back to it — it answers
+    with a redirect to the nearest page above it (`/deals/5/`) instead of 405, so a
+    person never lands on "method not allowed" (POST-redirect-GET, issue 14). The API keeps
+    its 405."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and request.method in ("GET", "HEAD")
+            and not request.path.startswith(API_PREFIX)
+        ):
+            return HttpResponseRedirect(page_above(request.path))
+        return response
+
+
+def page_above(path: str) -> str:
+    """The nearest address above `path` that is a page of the site ("/" at the latest)."""
+    from django.urls import Resolver404, resolve
+
+    parts = [part for part in path.split("/") if part]
+    while parts:
+        parts.pop()
+        candidate = "/" + "".join(f"{part}/" for part in parts)
+        try:
+            resolve(candidate)
+        except Resolver404:
+            continue
+        return candidate
+    return "/"

@@ -30,6 +30,7 @@ from .models import (
     StageOutcome,
     StageTransition,
 )
+from .services.lifecycle import entry_guard_codes, entry_violations, stage_order_violations
 from .services.stage_tasks import SUBJECT_TYPE
 
 
@@ -430,3 +431,100 @@ def recently_closed(kind: DealKind, *, user, days: int = 30) -> dict[str, int]:
         .annotate(n=Count("id"))
     )
     return {row["status"]: row["n"] for row in found}
+
+
+# --- What a deal may do next (D3) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageMove:
+    """One stage a deal could be moved to, and whether it may be now: `reasons` are the
+    messages of the same rules `deal_move` refuses with (empty when allowed). `primary`
+    marks the next stage in order, the move a person is offered first."""
+
+    stage: Stage
+    reasons: tuple[str, ...]
+    primary: bool = False
+
+    @property
+    def allowed(self) -> bool:
+        return not self.reasons
+
+    @property
+    def reason(self) -> str:
+        return " ".join(self.reasons)
+
+
+@dataclass(frozen=True)
+class DealMoves:
+    """The moves the deal's page offers: the open stages other than the current one and
+    the won stage (`moves`, in the kind's order), and whether winning is possible now (a
+    kind without stages wins any time)."""
+
+    moves: tuple[StageMove, ...]
+    win_reasons: tuple[str, ...]
+
+    @property
+    def can_win(self) -> bool:
+        return not self.win_reasons
+
+    @property
+    def primary(self) -> StageMove | None:
+        return next((move for move in self.moves if move.primary), None)
+
+
+def deal_moves_available(deal: Deal, *, user) -> DealMoves:
+    """Each stage `deal` could go to, allowed or refused with the reasons `deal_move` and
+    `deal_win` would give (lifecycle.entry_violations: one rule, one place), so the page
+    offers only what can happen. The guards' facts are gathered once for every stage.
+    A closed deal, or a user whose role may not move deals, gets nothing to offer."""
+    if deal.is_closed or not user.has_perm("deals.change_deal"):
+        return DealMoves(moves=(), win_reasons=(_("The deal cannot be moved now."),))
+    stages = [s for s in deal.kind.stages.all() if s.is_open or s.outcome == StageOutcome.WON]
+    if not stages:
+        return DealMoves(moves=(), win_reasons=())
+    codes = {code for stage in stages for code in entry_guard_codes(deal, stage)}
+    from . import guards
+    from .facts import facts_of
+
+    facts = facts_of(deal, guards.needed_facts(codes)) if codes else None
+    current = deal.stage
+    after = [s for s in stages if current is None or s.position > current.position]
+    following = next((s for s in after if s.is_open), None) or next(
+        (s for s in stages if s.outcome == StageOutcome.WON), None
+    )
+    moves = tuple(
+        StageMove(
+            stage=stage,
+            reasons=tuple(str(v.message) for v in entry_violations(deal, stage, facts)),
+            primary=following is not None and stage.pk == following.pk,
+        )
+        for stage in stages
+        if current is None or stage.pk != current.pk
+    )
+    won = next((m for m in moves if m.stage.outcome == StageOutcome.WON), None)
+    return DealMoves(moves=moves, win_reasons=won.reasons if won else ())
+
+
+def board_blocked_moves(kind: DealKind, stages: list[Stage]) -> dict[int, dict[int, str]]:
+    """For the pipeline board: for each target stage (the open ones and the won stage; its
+    `stages` in order), the stages a card may not come from, with the reason — the stage
+    order of a strict kind (lifecycle.stage_order_violations), which depends only on the
+    column a card is in. The guards, which depend on each deal, are checked when the card
+    is dropped, by the move itself."""
+    blocked: dict[int, dict[int, str]] = {}
+    if not kind.is_strict:
+        return blocked
+    sources = [s for s in stages if s.is_open]
+    for target in stages:
+        if not (target.is_open or target.outcome == StageOutcome.WON):
+            continue
+        for source in sources:
+            if source.pk == target.pk:
+                continue
+            violations = stage_order_violations(sources, source, target)
+            if violations:
+                blocked.setdefault(target.pk, {})[source.pk] = " ".join(
+                    str(v.message) for v in violations
+                )
+    return blocked

@@ -127,33 +127,59 @@ def stage_enter(deal: Deal, stage: Stage | None, *, action: str, by, comment: st
     return deal
 
 
-def entry_violations(deal: Deal, target: Stage) -> list[Violation]:
+def entry_violations(deal: Deal, target: Stage, facts=None) -> list[Violation]:
     """Every reason `deal` may not enter `target` now: a skipped stage (strict kinds), the
     target's guards (strict kinds) and the current stage's open required tasks when it
-    asks for them done before leaving (any kind with stages)."""
-    kind = deal.kind
-    violations: list[Violation] = []
-    codes: list[str] = []
-    current = deal.stage
-    if kind.is_strict:
-        open_stages = [s for s in kind.stages.all() if s.is_open]
-        ids = [s.pk for s in open_stages]
-        here = ids.index(current.pk) if current is not None and current.pk in ids else -1
-        there = len(ids) if target.outcome == StageOutcome.WON else ids.index(target.pk)
-        if there > here + 1:
-            following = open_stages[here + 1] if here + 1 < len(open_stages) else None
-            violations.append(
-                Violation(
-                    C.STAGE_SKIPPED,
-                    _("Stages are passed in order: the next one is %(stage)s.")
-                    % {"stage": following.name if following else target.name},
-                    "stage",
-                )
-            )
-        codes = list(target.guards)
-    if current is not None and current.requires_tasks_done and guards.TASKS_OPEN not in codes:
-        codes.append(guards.TASKS_OPEN)
+    asks for them done before leaving (any kind with stages).
+
+    `facts` (guards.DealFacts) are gathered here when not given; a caller asking about
+    every stage at once (queries.deal_moves_available) gathers them once for all."""
+    violations = order_violations(deal, target)
+    codes = entry_guard_codes(deal, target)
     if codes:
-        facts = facts_of(deal, guards.needed_facts(codes))
+        if facts is None:
+            facts = facts_of(deal, guards.needed_facts(codes))
         violations += guards.unmet(facts, codes)
     return violations
+
+
+def order_violations(deal: Deal, target: Stage) -> list[Violation]:
+    """A strict kind's stages are passed in order: entering `target` may not skip the next
+    open stage (see stage_order_violations)."""
+    if not deal.kind.is_strict:
+        return []
+    open_stages = [s for s in deal.kind.stages.all() if s.is_open]
+    return stage_order_violations(open_stages, deal.stage, target)
+
+
+def stage_order_violations(
+    open_stages: list[Stage], current: Stage | None, target: Stage
+) -> list[Violation]:
+    """The order rule of a strict kind with open stages `open_stages` (in order): from
+    `current`, `target` (the won stage counts as the one after the last open stage) may be
+    at most the next one. Depends only on the stage a deal stands at, so the pipeline board
+    asks it once per pair of columns."""
+    ids = [s.pk for s in open_stages]
+    here = ids.index(current.pk) if current is not None and current.pk in ids else -1
+    there = len(ids) if target.outcome == StageOutcome.WON else ids.index(target.pk)
+    if there <= here + 1:
+        return []
+    following = open_stages[here + 1] if here + 1 < len(open_stages) else None
+    return [
+        Violation(
+            C.STAGE_SKIPPED,
+            _("Stages are passed in order: the next one is %(stage)s.")
+            % {"stage": following.name if following else target.name},
+            "stage",
+        )
+    ]
+
+
+def entry_guard_codes(deal: Deal, target: Stage) -> list[str]:
+    """The guards checked when `deal` enters `target`: the target's own (strict kinds) and
+    the current stage's required tasks when it asks for them done before leaving."""
+    codes = list(target.guards) if deal.kind.is_strict else []
+    current = deal.stage
+    if current is not None and current.requires_tasks_done and guards.TASKS_OPEN not in codes:
+        codes.append(guards.TASKS_OPEN)
+    return codes

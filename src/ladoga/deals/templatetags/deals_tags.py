@@ -21,3 +21,18 @@ def duration(value: datetime.timedelta | None) -> str:
     if hours:
         return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
     return _("%(minutes)d min") % {"minutes": minutes}
+
+
+@register.filter
+def blocked_from(blocked: dict, stage_id) -> str:
+    """The board column's `data-blocked-from`: {stage a card comes from: why it may not
+    come} as JSON (queries.board_blocked_moves)."""
+    import json
+
+    return json.dumps({str(k): v for k, v in blocked.get(stage_id, {}).items()}, ensure_ascii=False)
+
+
+@register.filter
+def next_from(next_of: dict, stage_id) -> str:
+    """The stage whose next stage in order is `stage_id` ("" for none)."""
+    return str(next_of.get(stage_id, ""))

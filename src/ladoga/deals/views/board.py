@@ -39,6 +39,10 @@ def board_kind(request, kind_id: int):
     manager = int(manager) if manager.isdigit() else None
     columns = queries.board_of(kind, user=request.user, per_column=PER_COLUMN, manager=manager)
     stages = list(kind.stages.all())
+    won_stage = next((s for s in stages if s.outcome == "won"), None)
+    open_stages = [s for s in stages if s.is_open]
+    # The next stage in order of each column, offered first when a card is dragged.
+    following = [*open_stages[1:], won_stage]
     return render(
         request,
         "deals/board.html",
@@ -51,7 +55,13 @@ def board_kind(request, kind_id: int):
             "deals_root": reverse("deals:list"),
             "currency": queries.BASE_CURRENCY,
             "columns": columns,
-            "won_stage": next((s for s in stages if s.outcome == "won"), None),
+            "won_stage": won_stage,
+            "blocked": queries.board_blocked_moves(kind, stages),
+            "next_of": {
+                after.pk: stage.pk
+                for stage, after in zip(open_stages, following, strict=True)
+                if after
+            },
             "lost_stage": next((s for s in stages if s.outcome == "lost"), None),
             "closed": queries.recently_closed(kind, user=request.user),
             "loss_reasons": queries.loss_reasons_visible_to(user=request.user, active_only=True),

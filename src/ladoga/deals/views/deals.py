@@ -184,7 +184,6 @@ def deal_detail(request, pk: int):
         "deal": deal,
         "tab": tab,
         "stages": stages,
-        "open_stages": [s for s in stages if s.is_open],
         "lose_form": LoseForm(user=request.user, initial={"version": deal.version}),
         "probability_form": ProbabilityForm(
             initial={"version": deal.version, "probability": deal.probability_override}
@@ -207,15 +206,8 @@ def deal_detail(request, pk: int):
         }
     if tab == "history":
         context["history"] = queries.history_of(deal)
-    if not deal.is_closed and deal.stage is not None:
-        # What the next stage would ask for, shown before anyone tries.
-        following = [s for s in stages if s.is_open and s.position > deal.stage.position]
-        target = (
-            following[0] if following else next((s for s in stages if s.outcome == "won"), None)
-        )
-        if target is not None:
-            context["next_stage"] = target
-            context["next_unmet"] = services.entry_violations(deal, target)
+    # The moves the guards allow now, the next one first; the others with the reason.
+    context["moves"] = queries.deal_moves_available(deal, user=request.user)
     return render(request, "deals/detail.html", context)
 
 
@@ -274,7 +266,10 @@ def deal_move(request, pk: int):
         return _after_action(request, deal)
     if request.htmx:
         return _board_card(request, pk)
-    messages.success(request, _("The deal moved to %(stage)s.") % {"stage": deal.stage.name})
+    if deal.is_closed:  # the won stage: moving there wins the deal
+        messages.success(request, _("The deal is won."))
+    else:
+        messages.success(request, _("The deal moved to %(stage)s.") % {"stage": deal.stage.name})
     return _after_action(request, deal)
 
 

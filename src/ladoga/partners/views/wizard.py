@@ -429,6 +429,9 @@ def registry_fill(request):
             party = registry_lookup(inn=data.get("inn", ""), kpp=data.get("kpp", ""))
         except DomainError as error:
             notice, level = error.detail, "error"
+            if "LADOGA_" in str(notice) and not request.user.is_administrator:
+                # The setting to fix is an administrator's business, not on everyone's page.
+                notice = _("The state registry cannot be used now; tell an administrator.")
         else:
             data.update(
                 kind=party.kind,

@@ -11,6 +11,7 @@ from ladoga.accounts.access import get_visible_or_404, visible
 from ladoga.core.errors import DomainError
 from ladoga.partners.queries import partners_visible_to
 from ladoga.web.forms import form_errors_from
+from ladoga.web.prg import form_keep, form_restore
 
 from .. import pricing, queries, services
 from ..forms import CompanyForm, IndividualAgreementForm
@@ -84,7 +85,15 @@ def _agreement_context(request, agreement: Agreement, **extra) -> dict:
 @login_required
 def agreement_detail(request, agreement_id: int):
     agreement = _agreement(request, agreement_id)
-    return render(request, "sales/agreement_detail.html", _agreement_context(request, agreement))
+    kept = form_restore(
+        request,
+        f"agreement-individual:{agreement.pk}",
+        IndividualAgreementForm,
+        partners=partners_visible_to(user=request.user).filter(status="active"),
+    )
+    extra = {"individual_form": kept} if kept is not None else {}
+    context = _agreement_context(request, agreement, **extra)
+    return render(request, "sales/agreement_detail.html", context)
 
 
 @login_required
@@ -124,8 +133,8 @@ def agreement_individual(request, agreement_id: int):
         else:
             messages.success(request, _("Agreement %(number)s is made.") % {"number": made.number})
             return redirect("sales:agreement_detail", made.pk)
-    context = _agreement_context(request, typical, individual_form=form)
-    return render(request, "sales/agreement_detail.html", context, status=400)
+    form_keep(request, f"agreement-individual:{typical.pk}", form)
+    return redirect("sales:agreement_detail", typical.pk)
 
 
 @login_required

@@ -16,6 +16,7 @@ from ladoga.core.errors import DomainError, ValidationFailed
 from ladoga.loyalty.queries import card_lookup
 from ladoga.partners.models import Counterparty, Partner
 from ladoga.partners.queries import partners_visible_to
+from ladoga.web.prg import violations_keep, violations_take
 
 from .. import queries, services
 from ..forms import LineFormSet, OrderForm, UnpostForm
@@ -85,7 +86,9 @@ def _detail_context(request, order: CustomerOrder, **extra) -> dict:
 @login_required
 def order_detail(request, order_id: int):
     order = _order(request, order_id)
-    return render(request, "sales/order_detail.html", _detail_context(request, order))
+    violations = violations_take(request, f"order-post:{order.pk}")
+    context = _detail_context(request, order, violations=violations)
+    return render(request, "sales/order_detail.html", context)
 
 
 def _form_querysets(user, order: CustomerOrder | None = None) -> dict:
@@ -225,9 +228,9 @@ def order_post(request, order_id: int):
     try:
         services.order_post(order=order, by=request.user)
     except DomainError as error:
-        order = _order(request, order_id)
-        context = _detail_context(request, order, violations=error.violations)
-        return render(request, "sales/order_detail.html", context, status=error.status)
+        # The refusal stays on the order's page: shown by its next GET (web.prg).
+        violations_keep(request, f"order-post:{order.pk}", error.violations)
+        return redirect("sales:order_detail", order.pk)
     messages.success(request, _("Order %(number)s is posted.") % {"number": order.number})
     return redirect("sales:order_detail", order.pk)
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ladoga.accounts.access import get_visible_or_404
+from ladoga.web.prg import form_keep, form_restore
 
 from .. import pricing, queries, services
 from ..forms import PriceForm, PriceTypeForm, ProductForm, ProductGroupForm
@@ -67,7 +68,11 @@ def _product_context(request, product: Product, **extra) -> dict:
 @login_required
 def product_detail(request, product_id: int):
     product = _product(request, product_id)
-    return render(request, "sales/product_detail.html", _product_context(request, product))
+    kept = form_restore(
+        request, f"product-price:{product.pk}", lambda data: _price_form(request, data)
+    )
+    extra = {"price_form": kept} if kept is not None else {}
+    return render(request, "sales/product_detail.html", _product_context(request, product, **extra))
 
 
 @login_required
@@ -166,8 +171,12 @@ def product_price_set(request, product_id: int):
             },
         )
         return redirect("sales:product_detail", product.pk)
-    context = _product_context(request, product, price_form=form)
-    return render(request, "sales/product_detail.html", context, status=submitted.status)
+    if submitted.status == 403:  # the role may not: said above the page, no form to keep
+        for error in form.non_field_errors():
+            messages.error(request, error)
+    else:
+        form_keep(request, f"product-price:{product.pk}", form)
+    return redirect("sales:product_detail", product.pk)
 
 
 @login_required

@@ -2,14 +2,20 @@
 // No inline script (CSP); the page says what to do with data- attributes:
 //   [data-board]                 the board; data-csrf-from: where the CSRF token is
 //   [data-stage-column]          a column; data-stage-id: the stage to move to;
-//                                data-action: "move" (default), "win" or "lose"
-//   [data-deal-card]             a card; data-move-url, data-win-url, data-lose-url, data-version
+//                                data-action: "move" (default), "win" or "lose";
+//                                data-blocked-from: {stage id: reason} the cards of which
+//                                may not come here (a strict kind's order), as JSON;
+//                                data-next-from: the stage whose next stage this is
+//   [data-deal-card]             a card; data-stage-id, data-move-url, data-win-url,
+//                                data-lose-url, data-version
 //   [data-board-messages]        where a refused move's unmet guards are shown
 //   form[data-lose-dialog]       the reason form shown when a card is dropped on "Lost"
 // The move is posted with htmx.ajax; the answer replaces the card, or — for a refused
 // move — goes to [data-board-messages] (the server retargets it) with the list of unmet
 // guards, and the card goes back where it was. Without JavaScript (or from the
-// keyboard) the deal's own page moves, wins and loses it.
+// keyboard) the deal's own page moves, wins and loses it. While a card is dragged, the
+// column of its next stage is marked as the move and the columns it may not go to are
+// disabled with the reason on hover; dropping there shows the reason and moves nothing.
 "use strict";
 
 (function () {
@@ -37,28 +43,68 @@
     messages.scrollIntoView({ block: "nearest" });
   }
 
+  function blockedReason(column, card) {
+    if (!column.dataset.blockedFrom) return "";
+    try {
+      return JSON.parse(column.dataset.blockedFrom)[card.dataset.stageId] || "";
+    } catch (error) {
+      return "";
+    }
+  }
+
+  function showRefusal(reason) {
+    if (!messages) return;
+    const alert = document.createElement("div");
+    alert.className = "alert alert-error";
+    alert.setAttribute("role", "alert");
+    alert.dataset.testid = "move-refused";
+    alert.textContent = reason;
+    messages.replaceChildren(alert);
+    messages.scrollIntoView({ block: "nearest" });
+  }
+
+  function markColumns(card) {
+    for (const column of board.querySelectorAll("[data-stage-column]")) {
+      const reason = blockedReason(column, card);
+      if (reason) {
+        column.setAttribute("aria-disabled", "true");
+        column.title = reason;
+      }
+      if (column.dataset.nextFrom && column.dataset.nextFrom === card.dataset.stageId) {
+        column.classList.add("drop-next");
+      }
+    }
+  }
+
+  function unmarkColumns() {
+    for (const column of board.querySelectorAll("[data-stage-column]")) {
+      column.removeAttribute("aria-disabled");
+      column.removeAttribute("title");
+      column.classList.remove("drop-next", "drop-target");
+    }
+  }
+
   board.addEventListener("dragstart", (event) => {
     const card = cardOf(event.target);
     if (!card) return;
     dragged = card;
     origin = { list: card.parentNode, next: card.nextElementSibling };
     card.classList.add("dragging");
+    markColumns(card);
     event.dataTransfer.effectAllowed = "move";
     event.dataTransfer.setData("text/plain", card.dataset.dealId);
   });
 
   board.addEventListener("dragend", () => {
     if (dragged) dragged.classList.remove("dragging");
-    for (const column of board.querySelectorAll(".drop-target")) {
-      column.classList.remove("drop-target");
-    }
+    unmarkColumns();
   });
 
   board.addEventListener("dragover", (event) => {
     const column = event.target.closest("[data-stage-column]");
     if (!column || !dragged) return;
     event.preventDefault();
-    column.classList.add("drop-target");
+    if (column.getAttribute("aria-disabled") !== "true") column.classList.add("drop-target");
   });
 
   board.addEventListener("dragleave", (event) => {
@@ -75,6 +121,14 @@
     dragged = null;
     const list = column.querySelector("[data-cards]");
     if (list === origin.list) return;
+    const reason = blockedReason(column, card);
+    if (reason) {
+      // Nothing moves: the card stays in its column and the reason is said.
+      card.classList.remove("dragging");
+      unmarkColumns();
+      showRefusal(reason);
+      return;
+    }
     const action = column.dataset.action || "move";
     if (action === "lose") {
       // A lost deal needs a reason: ask for it, then post the form (the page reloads).
