@@ -245,3 +245,29 @@ def test_an_unwritable_files_folder_refuses_the_upload_with_503(api_as, memo, se
     assert response.status_code == 503
     assert response.json()["errors"][0]["code"] == "file_store_unavailable"
     assert not Attachment.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_file_stays_when_another_commit_callback_fails(files_root):
+    """Django drops the remaining on-commit callbacks when one raises; the committed
+    attachment's file must not be taken for a rolled-back one."""
+    import gc
+
+    from django.db import transaction
+
+    from ladoga.accounts.roles import Role
+    from ladoga.accounts.services import user_create
+
+    owner = user_create(username="keeper", role=Role.ADMIN, password="correct horse battery")
+    memo = Memo.objects.create(owner=owner, title="Committed")
+
+    def broken_listener():
+        raise RuntimeError("a listener failed")
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        transaction.on_commit(broken_listener)
+        attachment = attachment_add(target=memo, upload=SimpleUploadedFile("a.pdf", PDF), by=owner)
+    gc.collect()  # whatever still held the dropped callbacks has let go of them
+
+    assert Attachment.objects.get().pk == attachment.pk
+    assert [p.name for p in stored_files(files_root)] == [attachment.stored_name.split("/")[-1]]

@@ -17,7 +17,7 @@ import filetype
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage, storages
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -146,8 +146,14 @@ class _Pending:
 
 
 def _delete_unless_kept(store: Storage, name: str, kept: list[bool]) -> None:
-    if not kept[0]:
-        file_delete(name, store=store)
+    if kept[0]:
+        return
+    if getattr(connection, "run_commit_hooks_on_set_autocommit_on", False):
+        # Committed, but an earlier on-commit callback raised and Django dropped the rest,
+        # ours with them: the record exists, so its object stays.
+        logger.warning("Kept %s: its transaction committed but its callbacks were cut", name)
+        return
+    file_delete(name, store=store)
 
 
 def delete_on_rollback(name: str, *, store: Storage | None = None) -> None:
@@ -157,10 +163,12 @@ def delete_on_rollback(name: str, *, store: Storage | None = None) -> None:
     registered inside it without calling them. So the object is tied to such a callback:
     on commit Django calls it and the object is kept; on rollback Django drops it, its
     owner is freed and the owner's finaliser deletes the object. Outside a transaction the
-    callback runs at once (kept). Only a process that dies in between leaves an orphan.
+    callback runs at once (kept). Django also drops the callbacks after a commit when an
+    earlier one raises; its "hooks still to run" flag is then up, and the object is kept.
+    Only a process that dies in between leaves an orphan (an object no record names).
     """
     pending = _Pending(store or storage(), name)
-    transaction.on_commit(pending.keep)
+    transaction.on_commit(pending.keep, robust=True)
 
 
 def download_response(*, stored_name: str, name: str, mime_type: str) -> HttpResponse:
