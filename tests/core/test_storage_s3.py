@@ -268,3 +268,12 @@ def test_signed_url_downloads_redirect_after_the_access_check(
     assert tampered.status_code in (403, 404)
     assert browser_as("outsider").get(f"/files/{attachment.pk}/").status_code == 404
     assert api_as("outsider").get(f"/api/v1/files/{attachment.pk}/content").status_code == 404
+
+
+def test_an_object_missing_from_the_bucket_answers_404_not_500(api_as, owner, memo, s3_bucket):
+    attachment = attachment_add(target=memo, upload=SimpleUploadedFile("a.pdf", PDF), by=owner)
+    s3_bucket.client.delete_object(
+        Bucket=s3_bucket.name, Key=f"attachments/{attachment.stored_name}"
+    )
+
+    assert api_as("owner").get(f"/api/v1/files/{attachment.pk}/content").status_code == 404
