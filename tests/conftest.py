@@ -160,8 +160,16 @@ def english():
 
 @pytest.fixture(autouse=True)
 def files_root(settings, tmp_path):
-    """Uploaded files of each test go to a folder of its own."""
+    """Uploaded files of each test go to a folder of its own (tests/core/test_storage_s3.py
+    switches the store to a real S3-compatible server)."""
     settings.FILES_ROOT = tmp_path / "files"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(settings.FILES_ROOT)},
+        },
+    }
     return settings.FILES_ROOT
 
 
@@ -181,3 +189,63 @@ def class_provider():
 
     yield set_provider
     classes._providers[:] = saved
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3-compatible server (moto in server mode) on a free loopback port; its URL.
+
+    Every moto server in the process shares one in-memory state, so a second server that a
+    test stops (to play a store that is down) sees the same buckets."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+class S3Bucket:
+    """A bucket on the test S3 server, read with boto3 directly (not through Ladoga)."""
+
+    def __init__(self, endpoint: str, name: str, prefix: str = "attachments"):
+        import boto3
+
+        self.endpoint, self.name, self.prefix = endpoint, name, prefix
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            aws_access_key_id="ladoga-test",
+            aws_secret_access_key="ladoga-test-secret",
+            region_name="us-east-1",
+        )
+
+    def url(self, endpoint: str | None = None) -> str:
+        return (
+            f"s3://ladoga-test:ladoga-test-secret@{self.name}"
+            f"?endpoint={endpoint or self.endpoint}&region=us-east-1&prefix={self.prefix}"
+        )
+
+    def keys(self) -> list[str]:
+        listed = self.client.list_objects_v2(Bucket=self.name)
+        return sorted(item["Key"] for item in listed.get("Contents", []))
+
+    def read(self, key: str) -> bytes:
+        return self.client.get_object(Bucket=self.name, Key=key)["Body"].read()
+
+
+@pytest.fixture
+def s3_bucket(s3_server, settings, files_root):
+    """Ladoga's files go to a fresh bucket on the test S3 server for this test."""
+    import secrets
+
+    from ladoga.settings import storage_from_url
+
+    bucket = S3Bucket(s3_server, f"ladoga-{secrets.token_hex(6)}")
+    bucket.client.create_bucket(Bucket=bucket.name)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": storage_from_url(bucket.url(), home=files_root.parent),
+    }
+    return bucket

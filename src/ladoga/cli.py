@@ -455,7 +455,10 @@ def _speak_the_terminal_language() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    _django()
+    try:
+        _django()
+    except ValueError as error:  # a LADOGA_* variable that cannot be used, e.g. a bad URL
+        return _fail(f"configuration: {error}")
     _speak_the_terminal_language()
     args = parser().parse_args(argv)
     return args.handler(args)

@@ -12,6 +12,11 @@ LADOGA_REDIS_URL          when set, background tasks and the cache use Redis (ne
                           app servers; see docs/deploy.md)
 LADOGA_EMAIL_URL          smtp://user:pass@host:port (smtp+tls:// or smtps:// for TLS)
 LADOGA_UPLOAD_MAX_MB      largest accepted upload (default 25)
+LADOGA_STORAGE_URL        where uploaded files live: file:///path (default LADOGA_HOME/files) or
+                          s3://key:secret@bucket?endpoint=https://host:port&region=…&prefix=…
+                          (S3-compatible; credentials may come from AWS_* variables instead)
+LADOGA_FILE_DOWNLOADS     with S3: `ladoga` (default) streams files through Ladoga after the
+                          access check; `signed-url` redirects to a 60-second signed URL instead
 LADOGA_SECURE_PROXY       1 when a TLS-terminating proxy sits in front (HSTS, secure cookies)
 LADOGA_TRUSTED_PROXY      the proxy's address whose X-Forwarded-Proto/-For/-Host `ladoga serve`
                           believes (default 127.0.0.1; * for any), with LADOGA_SECURE_PROXY=1
@@ -79,8 +84,104 @@ def database_from_url(url: str) -> dict:
     raise ValueError(f"LADOGA_DATABASE_URL: unsupported scheme {parts.scheme!r}")
 
 
+S3_URL_PARAMETERS = {"endpoint", "region", "prefix", "addressing"}
+SIGNED_URL_SECONDS = 60
+
+
+def storage_from_url(url: str, *, home: Path) -> dict:
+    """Turn LADOGA_STORAGE_URL into the STORAGES["default"] entry.
+
+    Empty → the folder `home/files`; `file:///path` → that folder; `s3://[key:secret@]bucket
+    ?endpoint=…&region=…&prefix=…&addressing=path|virtual` → an S3-compatible bucket through
+    django-storages. Objects are private, never overwritten, and the URLs the backend signs
+    live SIGNED_URL_SECONDS; without key:secret in the URL boto3 takes the standard AWS_*
+    variables (or an instance role). Anything else is refused with the reason, at start-up.
+    """
+    if not url:
+        return _local_storage(home / "files")
+    parts = urlsplit(url)
+    if parts.scheme == "file":
+        if parts.netloc or not parts.path.startswith("/") or parts.query:
+            raise ValueError(
+                f"LADOGA_STORAGE_URL: a local folder is written file:///absolute/path (got {url!r})"
+            )
+        return _local_storage(Path(unquote(parts.path)))
+    if parts.scheme == "s3":
+        return _s3_storage(parts)
+    raise ValueError(
+        f"LADOGA_STORAGE_URL: unsupported scheme {parts.scheme!r} (use file:// or s3://)"
+    )
+
+
+def _local_storage(location: Path) -> dict:
+    return {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(location)},
+    }
+
+
+def _s3_storage(parts) -> dict:
+    from botocore.config import Config
+
+    bucket = parts.hostname or ""
+    if not bucket or parts.path not in {"", "/"}:
+        raise ValueError("LADOGA_STORAGE_URL: name the bucket as the host: s3://bucket?…")
+    try:
+        query = parse_qs(parts.query, strict_parsing=bool(parts.query))
+    except ValueError:
+        raise ValueError(f"LADOGA_STORAGE_URL: cannot read the query {parts.query!r}") from None
+    if unknown := sorted(set(query) - S3_URL_PARAMETERS):
+        raise ValueError(
+            f"LADOGA_STORAGE_URL: unknown parameter {unknown[0]!r}"
+            f" (known: {', '.join(sorted(S3_URL_PARAMETERS))})"
+        )
+    value = {name: values[-1] for name, values in query.items()}
+    endpoint = value.get("endpoint", "")
+    if endpoint and urlsplit(endpoint).scheme not in {"http", "https"}:
+        raise ValueError(
+            f"LADOGA_STORAGE_URL: the endpoint must be an http:// or https:// URL, not {endpoint!r}"
+        )
+    addressing = value.get("addressing", "path" if endpoint else "auto")
+    if addressing not in {"path", "virtual", "auto"}:
+        raise ValueError("LADOGA_STORAGE_URL: addressing is path, virtual or auto")
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint or None,
+        "region_name": value.get("region") or "us-east-1",
+        "location": value.get("prefix", "").strip("/"),
+        "default_acl": "private",
+        "querystring_auth": True,
+        "querystring_expire": SIGNED_URL_SECONDS,
+        "file_overwrite": False,
+        # An unreachable store must fail an upload within seconds, not hang the request.
+        "client_config": Config(
+            connect_timeout=5,
+            read_timeout=30,
+            retries={"max_attempts": 2, "mode": "standard"},
+            s3={"addressing_style": addressing},
+            signature_version="s3v4",
+        ),
+    }
+    if parts.username or parts.password:
+        options["access_key"] = unquote(parts.username or "")
+        options["secret_key"] = unquote(parts.password or "")
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 HOME = Path(env("LADOGA_HOME", "ladoga-data")).resolve()
-FILES_ROOT = HOME / "files"
+_files_storage = storage_from_url(env("LADOGA_STORAGE_URL"), home=HOME)
+# The local files folder: the uploads themselves with local storage; with S3 only the
+# working files of imports (partners.exchange.jobs).
+_files_local = _files_storage["BACKEND"].endswith("FileSystemStorage")
+FILES_ROOT = Path(_files_storage["OPTIONS"]["location"]) if _files_local else HOME / "files"
+FILE_DOWNLOADS = env("LADOGA_FILE_DOWNLOADS", "ladoga")
+if FILE_DOWNLOADS not in {"ladoga", "signed-url"}:
+    raise ValueError("LADOGA_FILE_DOWNLOADS: use ladoga or signed-url")
+if FILE_DOWNLOADS == "signed-url" and _files_local:
+    raise ValueError(
+        "LADOGA_FILE_DOWNLOADS=signed-url needs an S3 LADOGA_STORAGE_URL: a local folder has"
+        " no signed URLs"
+    )
 
 
 def _secret_key() -> str:
@@ -218,7 +319,7 @@ STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _files_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

@@ -207,3 +207,67 @@ def test_list_and_delete(api_as, owner, memo, files_root, django_capture_on_comm
     assert response.status_code == 204
     assert not Attachment.objects.exists()
     assert stored_files(files_root) == []
+
+
+def test_a_rollback_after_the_upload_removes_the_local_file(owner, memo, files_root):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        attachment = attachment_add(target=memo, upload=SimpleUploadedFile("a.pdf", PDF), by=owner)
+        assert len(stored_files(files_root)) == 1
+        Attachment.objects.create(
+            content_type=attachment.content_type,
+            object_id=memo.pk,
+            name="copy.pdf",
+            mime_type="application/pdf",
+            size=1,
+            sha256="0" * 64,
+            stored_name=attachment.stored_name,  # the database refuses a second row
+        )
+
+    assert not Attachment.objects.exists()
+    assert stored_files(files_root) == []
+
+
+def test_an_unwritable_files_folder_refuses_the_upload_with_503(api_as, memo, settings, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the files folder should be")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(blocker / "files")},
+        },
+    }
+
+    response = upload(api_as("owner"), memo, "logo.png", PNG)
+
+    assert response.status_code == 503
+    assert response.json()["errors"][0]["code"] == "file_store_unavailable"
+    assert not Attachment.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_file_stays_when_another_commit_callback_fails(files_root):
+    """Django drops the remaining on-commit callbacks when one raises; the committed
+    attachment's file must not be taken for a rolled-back one."""
+    import gc
+
+    from django.db import transaction
+
+    from ladoga.accounts.roles import Role
+    from ladoga.accounts.services import user_create
+
+    owner = user_create(username="keeper", role=Role.ADMIN, password="correct horse battery")
+    memo = Memo.objects.create(owner=owner, title="Committed")
+
+    def broken_listener():
+        raise RuntimeError("a listener failed")
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        transaction.on_commit(broken_listener)
+        attachment = attachment_add(target=memo, upload=SimpleUploadedFile("a.pdf", PDF), by=owner)
+    gc.collect()  # whatever still held the dropped callbacks has let go of them
+
+    assert Attachment.objects.get().pk == attachment.pk
+    assert [p.name for p in stored_files(files_root)] == [attachment.stored_name.split("/")[-1]]

@@ -15,7 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import tarfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,6 +32,7 @@ POSTGRES = TEST_URL.startswith(("postgres://", "postgresql://"))
 class Instance:
     home: Path
     database_url: str
+    extra_env: dict = field(default_factory=dict)
 
     @property
     def files(self) -> Path:
@@ -40,7 +41,7 @@ class Instance:
     def env(self) -> dict:
         env = {k: v for k, v in os.environ.items() if not k.startswith("LADOGA_")}
         env |= {"LADOGA_HOME": str(self.home), "LADOGA_DATABASE_URL": self.database_url}
-        return env
+        return env | self.extra_env
 
     def run(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -320,3 +321,74 @@ def test_a_backup_is_recorded_for_the_dashboard(instance):
 
     assert record["file"] == str(instance.archive.resolve())
     assert datetime.datetime.fromisoformat(record["at"]).tzinfo is not None
+
+
+# ------------------------------------------------------------ files in an S3 bucket
+
+
+def _manifest(archive: Path) -> tuple[list[str], dict]:
+    with tarfile.open(archive, "r:gz") as tar:
+        return tar.getnames(), json.loads(tar.extractfile("manifest.json").read())
+
+
+def test_backup_with_s3_storage_holds_the_database_and_says_where_the_files_are(
+    instance, new_instance, s3_server
+):
+    from tests.conftest import S3Bucket
+
+    bucket = S3Bucket(s3_server, f"ladoga-backup-{secrets.token_hex(4)}")
+    bucket.client.create_bucket(Bucket=bucket.name)
+    s3 = new_instance()
+    s3.extra_env = {"LADOGA_STORAGE_URL": bucket.url()}
+    s3.ok("migrate")
+    s3.ok("user", "create", "boss", "--role", "admin")
+    stored = s3.ok(
+        "manage",
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.core.files.base import ContentFile;"
+        "from ladoga.core.files import file_save;"
+        "print(file_save('2026/01/contract', ContentFile(b'%PDF-1.7 contract')))",
+    ).strip()
+    assert bucket.keys() == [f"attachments/{stored}"]
+    (s3.files / "imports").mkdir(parents=True)
+    (s3.files / "imports" / "state.json").write_text("{}")  # a local working file
+    archive = s3.home.parent / f"{s3.home.name}-s3.tar.gz"
+    where = f"the S3 bucket '{bucket.name}' at {s3_server} (under attachments/)"
+
+    summary = s3.ok("backup", str(archive))
+
+    assert "0 files" in summary
+    assert f"The uploaded files are NOT in this archive: they live in {where}" in summary
+    assert "must be backed up there (bucket versioning, replication" in summary
+    names, manifest = _manifest(archive)
+    assert not [n for n in names if n.startswith("files/")]
+    assert manifest["files"] == 0
+    assert manifest["files_storage"] == {
+        "kind": "s3",
+        "bucket": bucket.name,
+        "endpoint": s3_server,
+        "prefix": "attachments",
+    }
+
+    counts = s3.counts()
+    restored = s3.ok("restore", str(archive))
+    assert f"The uploaded files were NOT in this archive: they live in {where}" in restored
+    assert "not configured for that bucket" not in restored
+    assert s3.counts() == counts
+    assert bucket.keys() == [f"attachments/{stored}"]  # the bucket is left alone
+    assert (s3.files / "imports" / "state.json").exists()
+
+    local = new_instance()
+    elsewhere = local.ok("restore", str(archive))
+    assert f"they live in {where}" in elsewhere
+    assert "Ladoga is not configured for that bucket now: point LADOGA_STORAGE_URL" in elsewhere
+
+    before = s3.counts()
+    refused = s3.run("restore", str(instance.archive))
+    assert refused.returncode == 2
+    assert "holds 2 files of a local files folder" in refused.stderr
+    assert f"Ladoga keeps files in the S3 bucket '{bucket.name}'" in refused.stderr
+    assert "nothing was changed" in refused.stderr
+    assert s3.counts() == before

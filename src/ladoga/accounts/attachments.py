@@ -8,15 +8,15 @@ fetch or add a file is an access decision, so the doors to them stand here, next
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from ladoga.core.errors import ValidationFailed
-from ladoga.core.files import attachable_model, storage
+from ladoga.core.errors import FileStoreUnavailable, ValidationFailed
+from ladoga.core.files import attachable_model, download_response, store_unavailable_page
 from ladoga.core.models import Attachment
 from ladoga.core.services import attachment_add, attachment_delete, attachments_of
 
@@ -60,15 +60,10 @@ def _attachment_visible_or_404(user, attachment_id: int) -> Attachment:
     return attachment
 
 
-def _file_response(attachment: Attachment) -> FileResponse:
-    response = FileResponse(
-        storage().open(attachment.stored_name, "rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.mime_type,
+def _file_response(attachment: Attachment) -> HttpResponse:
+    return download_response(
+        stored_name=attachment.stored_name, name=attachment.name, mime_type=attachment.mime_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @router.get("", response=list[AttachmentOut])
@@ -106,4 +101,8 @@ def attachment_remove(request: HttpRequest, attachment_id: int):
 
 @login_required
 def attachment_download(request, attachment_id: int):
-    return _file_response(_attachment_visible_or_404(request.user, attachment_id))
+    attachment = _attachment_visible_or_404(request.user, attachment_id)
+    try:
+        return _file_response(attachment)
+    except FileStoreUnavailable as error:
+        return store_unavailable_page(error)

@@ -9,5 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from .guards import guards_connect
+        from .signals import attachments_connect
 
         guards_connect()
+        attachments_connect()

@@ -87,6 +87,13 @@ class FileTooLarge(FileRejected):
     title = _("The file is too large")
 
 
+class FileStoreUnavailable(DomainError):
+    """The file store (a local folder or an S3-compatible server) cannot be reached."""
+
+    status = 503
+    title = _("The file store is unavailable")
+
+
 class NotAuthenticated(DomainError):
     """The credentials given do not identify anybody (a wrong name or password)."""
 

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils import timezone
 
-from .files import check_size, clean_file_name, detect_type, storage
+from .files import check_size, clean_file_name, detect_type, file_save
 from .models import Attachment, ReportSettings, SchedulerBeat, stored_name_new
 from .reports import Report
 
@@ -19,8 +19,10 @@ from .reports import Report
 def attachment_add(*, target: models.Model, upload: UploadedFile, by, name: str = "") -> Attachment:
     """Attach an uploaded file to `target` after checking its name, size and real type.
 
-    The caller has already checked that `by` may see `target`. The file is written under a
-    generated name; if the database write fails, the file is removed again.
+    The caller has already checked that `by` may see `target`. The file is stored first,
+    under a generated name, then the record; a store that cannot be reached raises
+    FileStoreUnavailable before anything is recorded, and if the transaction (this one or
+    the caller's) rolls back, the stored object is removed again.
     """
     name = clean_file_name(name or upload.name or "")
     check_size(upload.size or 0)
@@ -33,29 +35,23 @@ def attachment_add(*, target: models.Model, upload: UploadedFile, by, name: str 
         digest.update(chunk)
     upload.seek(0)
 
-    stored = storage().save(stored_name_new(), upload)
-    try:
-        return Attachment.objects.create(
-            content_type=ContentType.objects.get_for_model(target),
-            object_id=target.pk,
-            name=name,
-            mime_type=mime_type,
-            size=upload.size,
-            sha256=digest.hexdigest(),
-            stored_name=stored,
-            created_by=by,
-        )
-    except Exception:
-        storage().delete(stored)
-        raise
+    return Attachment.objects.create(
+        content_type=ContentType.objects.get_for_model(target),
+        object_id=target.pk,
+        name=name,
+        mime_type=mime_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        stored_name=file_save(stored_name_new(), upload),
+        created_by=by,
+    )
 
 
 @transaction.atomic
 def attachment_delete(*, attachment: Attachment, by) -> None:
-    """Remove an attachment; the file goes once the transaction has committed."""
-    stored = attachment.stored_name
+    """Remove an attachment; its file goes once the transaction has committed (see
+    core.signals: any deleted attachment row takes its object with it)."""
     attachment.delete()
-    transaction.on_commit(lambda: storage().delete(stored))
 
 
 def attachments_of(target: models.Model):

@@ -15,7 +15,7 @@ from ladoga.claims.errors import ClaimsCode
 from ladoga.claims.models import Claim, ClaimComment, ClaimSource
 from ladoga.claims.services import claim_comment_add, claim_create
 from ladoga.core.errors import DomainError, ValidationFailed, Violation
-from ladoga.core.files import check_size, clean_file_name, detect_type, storage
+from ladoga.core.files import check_size, clean_file_name, detect_type
 from ladoga.core.services import attachment_add
 from ladoga.partners.models import Partner
 
@@ -152,15 +152,9 @@ def portal_claim_file(
         responsible=None,
         source=ClaimSource.PORTAL,
     )
-    stored: list[str] = []
-    try:
-        for upload in files or []:
-            stored.append(attachment_add(target=claim, upload=upload, by=user).stored_name)
-    except Exception:
-        # The transaction rolls the rows back; the files written so far go too.
-        for name in stored:
-            storage().delete(name)
-        raise
+    # A failure rolls the rows back, and with them the files stored so far (core.files).
+    for upload in files or []:
+        attachment_add(target=claim, upload=upload, by=user)
     return claim
 
 

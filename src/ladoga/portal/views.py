@@ -4,14 +4,14 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ladoga.claims.models import ClaimStatus
-from ladoga.core.errors import DomainError
-from ladoga.core.files import storage
+from ladoga.core.errors import DomainError, FileStoreUnavailable
+from ladoga.core.files import download_response, store_unavailable_page
 from ladoga.partners.models import Partner
 from ladoga.web.forms import form_errors_from
 
@@ -136,11 +136,11 @@ def file_download(request, claim_id: int, attachment_id: int):
     attachment = queries.portal_files(claim=claim).filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404
-    response = FileResponse(
-        storage().open(attachment.stored_name, "rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.mime_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    try:
+        return download_response(
+            stored_name=attachment.stored_name,
+            name=attachment.name,
+            mime_type=attachment.mime_type,
+        )
+    except FileStoreUnavailable as error:
+        return store_unavailable_page(error)

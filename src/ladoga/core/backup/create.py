@@ -13,6 +13,7 @@ from django.conf import settings
 
 import ladoga
 from ladoga.core.backup_log import backup_recorded
+from ladoga.core.files import store_description
 
 from .database import configured_database, pg_dump, sqlite_dump
 from .format import CHUNK, DATABASE_MEMBER, FILES, FORMAT, FORMAT_VERSION, MANIFEST, BackupError
@@ -66,12 +67,27 @@ def _tarinfo(name: str, size: int = 0, *, directory: bool = False) -> tarfile.Ta
     return info
 
 
+def files_elsewhere_note(store: dict, *, restored: bool = False) -> str:
+    """What to tell the operator when the files live in an S3-compatible bucket."""
+    where = f"the S3 bucket {store.get('bucket')!r} at {store.get('endpoint')}"
+    if store.get("prefix"):
+        where += f" (under {store['prefix']}/)"
+    return (
+        f"The uploaded files {'were' if restored else 'are'} NOT in this archive: they live "
+        f"in {where} and must be backed up there (bucket versioning, replication or a copy "
+        "of the bucket); the archive holds the database only."
+    )
+
+
 def backup_create(*, path) -> str:
     """Write the database and the files folder to a new archive at `path`.
 
     The archive is written beside `path` under a temporary name and renamed when complete,
-    so `path` never holds half a backup.
+    so `path` never holds half a backup. With an S3-compatible store the archive holds the
+    database only: the manifest's "files_storage" names the bucket the files live in, and
+    the summary says they must be backed up there.
     """
+    store = store_description()
     engine, db = configured_database()
     target = Path(path).expanduser().resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -83,7 +99,7 @@ def backup_create(*, path) -> str:
     with tempfile.TemporaryDirectory(prefix=".ladoga-backup-", dir=target.parent) as work:
         dump = Path(work) / db_member
         tables, migrations = (sqlite_dump if engine == "sqlite" else pg_dump)(db, dump)
-        files = _files_listing(files_root)
+        files = _files_listing(files_root) if store is None else {}
         members = {db_member: {"size": dump.stat().st_size, "sha256": _sha256(dump)}}
         members |= {name: {"size": size, "sha256": sha} for name, (_p, size, sha) in files.items()}
         manifest = {
@@ -98,6 +114,8 @@ def backup_create(*, path) -> str:
             "files": len(files),
             "members": members,
         }
+        if store is not None:
+            manifest["files_storage"] = store
         body = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
         try:
             fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -118,10 +136,13 @@ def backup_create(*, path) -> str:
             raise
     backup_recorded(path=target, when=datetime.datetime.now(datetime.UTC))
     rows = sum(tables.values())
-    return (
+    summary = (
         f"Backup written to {target}: {engine}, {len(tables)} tables, {rows} rows, "
         f"{len(files)} files, {human_size(target.stat().st_size)}."
     )
+    if store is not None:
+        summary += " " + files_elsewhere_note(store)
+    return summary
 
 
 def _add_file(tar: tarfile.TarFile, name: str, path: Path, size: int, sha: str) -> None:

@@ -16,7 +16,9 @@ from pathlib import Path, PurePosixPath
 from django.conf import settings
 from django.db import connections
 
-from .create import human_size
+from ladoga.core.files import store_description
+
+from .create import files_elsewhere_note, human_size
 from .database import configured_database, pg_connection, pg_tables, sqlite_tables, tool_run
 from .format import (
     CHUNK,
@@ -97,6 +99,12 @@ def _manifest_problem(manifest, engine: str) -> str | None:
             and len(entry["sha256"]) == 64
         ):
             return f"its manifest entry for {name!r} is malformed"
+    storage = manifest.get("files_storage")
+    if storage is not None and not (
+        isinstance(storage, dict)
+        and all(isinstance(storage.get(key), str) for key in ("bucket", "endpoint"))
+    ):
+        return "its manifest's files_storage entry is malformed"
     if not all(isinstance(v, int) for v in tables.values()):
         return "its manifest's row counts are malformed"
     unknown = sorted(set(map(str, migrations)) - _known_migrations())
@@ -294,12 +302,22 @@ def backup_restore(*, path) -> str:
     source = Path(path).expanduser().resolve()
     if not source.is_file():
         raise _refused(source, "there is no such file")
+    store = store_description()
     files_root = Path(settings.FILES_ROOT)
     files_root.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".ladoga-restore-", dir=files_root.parent))
     try:
         (staging / FILES).mkdir()
         manifest = _unpack(source, staging, engine)
+        files_storage = manifest.get("files_storage")
+        if store is not None and files_storage is None and manifest.get("files"):
+            raise _refused(
+                source,
+                f"it holds {manifest['files']} files of a local files folder, but Ladoga keeps "
+                f"files in the S3 bucket {store['bucket']!r} at {store['endpoint']}; restore it "
+                "with LADOGA_STORAGE_URL unset, then copy the files folder into the bucket "
+                "(docs/storage.md)",
+            )
         dump = staging / manifest["database"]
         if engine == "sqlite":
             _sqlite_check(source, dump)
@@ -309,7 +327,8 @@ def backup_restore(*, path) -> str:
         # Everything is checked: from here on the live database and files are replaced.
         connections.close_all()
         counts = (_sqlite_load if engine == "sqlite" else _pg_load)(dump, db)
-        _files_swap(staging / FILES, files_root)
+        if files_storage is None and store is None:
+            _files_swap(staging / FILES, files_root)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     if counts != manifest["tables"]:
@@ -328,4 +347,14 @@ def backup_restore(*, path) -> str:
     )
     if pending:
         summary += f" The backup predates {pending} migrations: run `ladoga migrate`."
+    if files_storage is not None:
+        summary += " " + files_elsewhere_note(files_storage, restored=True)
+        if store is None or (store["bucket"], store["endpoint"]) != (
+            files_storage.get("bucket"),
+            files_storage.get("endpoint"),
+        ):
+            summary += (
+                " Ladoga is not configured for that bucket now: point LADOGA_STORAGE_URL at "
+                "it (or a copy of it), or the restored records' files cannot be downloaded."
+            )
     return summary

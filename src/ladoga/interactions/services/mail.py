@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from ladoga.accounts import access
 from ladoga.accounts.models import User
 from ladoga.core.errors import Conflict, FileRejected, ValidationFailed, Violation
-from ladoga.core.files import check_size, storage
+from ladoga.core.files import check_size, file_read
 from ladoga.core.services import attachment_add, attachments_of
 from ladoga.core.text import MAIL_HTML_LIMIT, MAIL_TEXT_LIMIT, clip
 from ladoga.partners import keys
@@ -101,8 +101,7 @@ def _message(interaction: Interaction, participants, by: User) -> EmailMultiAlte
     if interaction.body_html:
         message.attach_alternative(interaction.body_html, "text/html")
     for attachment in attachments_of(interaction):
-        with storage().open(attachment.stored_name, "rb") as handle:
-            message.attach(attachment.name, handle.read(), attachment.mime_type)
+        message.attach(attachment.name, file_read(attachment.stored_name), attachment.mime_type)
     return message
 
 
