@@ -67,8 +67,8 @@ per AS (
 ),
 positive AS (
     SELECT partner_id, revenue, sq,
-        COALESCE(SUM(revenue) OVER (ORDER BY revenue DESC RANGE BETWEEN UNBOUNDED PRECEDING
-            AND CURRENT ROW EXCLUDE GROUP), 0) AS before,
+        SUM(revenue) OVER (ORDER BY revenue DESC)
+            - SUM(revenue) OVER (PARTITION BY revenue) AS before,
         SUM(revenue) OVER () AS total
     FROM per WHERE revenue > 0
 )
@@ -189,6 +189,7 @@ def run(args) -> None:
         began = time.perf_counter()
         done = classification_recompute(by=admin, on=on)
         timings.append(time.perf_counter() - began)
+        print(f"  recompute: {timings[-1]:.2f} s", flush=True)
     month = (
         "date_trunc('month', date)"
         if connection.vendor == "postgresql"
@@ -202,6 +203,7 @@ def run(args) -> None:
             cursor.execute(sql, [datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)])
             rows = cursor.fetchall()
         floor.append(time.perf_counter() - began)
+        print(f"  SQL floor: {floor[-1]:.2f} s", flush=True)
     ours = dict(
         (
             (pk, (abc, xyz))
