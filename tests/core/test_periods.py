@@ -56,3 +56,40 @@ def test_rounding_is_half_up_everywhere():
     assert str(money("0.005")) == "0.01"
     assert str(change_percent(15, 10)) == "50.0" and change_percent(5, 0) is None
     assert str(change_percent(5, -10)) == "150.0"
+
+
+def test_month_start_groups_dates_by_their_month_as_trunc_month_does(db, actors):
+    """MonthStart is TruncMonth computed by the database itself on SQLite: the same months,
+    as dates, a missing date staying missing."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncMonth
+
+    from ladoga.core.periods import MonthStart
+    from ladoga.interactions.models import Task
+
+    days = [(2025, 1, 1), (2025, 1, 31), (2025, 2, 1), (2024, 12, 31), (2025, 12, 15), None]
+    Task.objects.bulk_create(
+        Task(title="t", assignee=actors["owner"], due_date=datetime.date(*day) if day else None)
+        for day in days
+    )
+
+    def months(expression):
+        return sorted(
+            Task.objects.annotate(month=expression("due_date"))
+            .values("month")
+            .annotate(n=Count("id"))
+            .values_list("month", "n"),
+            key=lambda row: (row[0] is None, row[0]),
+        )
+
+    assert (
+        months(MonthStart)
+        == months(TruncMonth)
+        == [
+            (datetime.date(2024, 12, 1), 1),
+            (datetime.date(2025, 1, 1), 2),
+            (datetime.date(2025, 2, 1), 1),
+            (datetime.date(2025, 12, 1), 1),
+            (None, 1),
+        ]
+    )

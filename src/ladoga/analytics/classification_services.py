@@ -14,7 +14,6 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Max, Sum
-from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from ladoga.accounts.roles import Role
 from ladoga.core.errors import Violation
 from ladoga.core.numbers import half_up
+from ladoga.core.periods import MonthStart
 from ladoga.interactions.services import notification_send
 from ladoga.partners.models import Partner
 from ladoga.sales.models import Shipment
@@ -158,7 +158,7 @@ def monthly_totals(start: datetime.date, end: datetime.date) -> list[tuple]:
     month with shipments in [start, end]: one grouped query."""
     return list(
         Shipment.objects.filter(date__gte=start, date__lte=end)
-        .annotate(month=TruncMonth("date"))
+        .annotate(month=MonthStart("date"))
         .values("partner_id", "month")
         .annotate(total=Sum("total"), shipments=Count("id"), last=Max("date"))
         .order_by()

@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -135,3 +136,13 @@ def comparison_check(period: Period, other: Period | None, *, field: str = "comp
             _("The comparison period overlaps the period itself."),
             field,
         )
+
+
+class MonthStart(TruncMonth):
+    """The first day of a date's month, for grouping by month. The same as TruncMonth of a
+    date, but on SQLite with its own strftime: Django's TruncMonth calls a Python function
+    there for every row, which made grouping millions of rows by month several times slower."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"strftime('%%Y-%%m-01', {sql})", params
