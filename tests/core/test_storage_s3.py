@@ -152,12 +152,15 @@ def test_store_down_refuses_a_ui_upload_with_the_message(browser_as, owner, stor
     partner = partner_create(name="Ромашка", roles=["client"], manager=owner, by=owner)
     claim = claim_create(partner=partner, essence="Broken boxes", by=owner)
 
-    response = browser_as("owner").post(
+    client = browser_as("owner")
+    response = client.post(
         f"/claims/{claim.pk}/files/", {"file": SimpleUploadedFile("photo.png", PNG)}
     )
 
-    assert response.status_code == 400
-    assert UNAVAILABLE in response.content.decode()
+    # POST-redirect-GET: the refusal is shown on the claim's page after the redirect
+    assert response.status_code == 302
+    assert response.url == f"/claims/{claim.pk}/"
+    assert UNAVAILABLE in client.get(response.url).content.decode()
     assert not Attachment.objects.exists()
     assert store_down.keys() == []
 
