@@ -66,6 +66,6 @@ def test_posting_shows_the_violations_then_posts_and_prints(session, order):
 
     page.get_by_role("button", name="Make invoice").click()
     page.get_by_role("link", name=f"Invoice {order.invoices.get().number}").click()
-    expect(page.get_by_test_id("print-total")).to_contain_text("2000.00")
+    expect(page.get_by_test_id("print-total")).to_contain_text("2,000.00")
     expect(page.get_by_test_id("print-button")).to_be_visible()
     assert session.problems() == []
