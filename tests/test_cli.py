@@ -20,7 +20,8 @@ def cli_env(tmp_path):
 
 
 def ladoga(env, *args, check=False):
-    result = subprocess.run([*LADOGA, *args], env=env, capture_output=True, text=True, timeout=120)
+    # Migrating a fresh database with every app takes over two minutes on a loaded 2-core box.
+    result = subprocess.run([*LADOGA, *args], env=env, capture_output=True, text=True, timeout=400)
     if check:
         assert result.returncode == 0, result.stderr
     return result
