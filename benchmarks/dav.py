@@ -27,11 +27,10 @@ import json
 import os
 import shutil
 import statistics
-import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+import harness
 
 REPORT = """<?xml version="1.0" encoding="utf-8"?>
 <C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
@@ -42,37 +41,8 @@ REPORT = """<?xml version="1.0" encoding="utf-8"?>
 </C:calendar-query>"""
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def pg_admin(url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(sql)
-
-
 def setup(database_url: str | None) -> tuple[str, str | None, str | None]:
-    home = tempfile.mkdtemp(prefix="ladoga-dav-bench-")
-    os.environ["LADOGA_HOME"] = home
-    admin_url = db_name = None
-    if database_url:
-        parts = urlsplit(database_url)
-        admin_url = urlunsplit(parts._replace(path="/postgres", query=""))
-        db_name = f"ladoga_bench_dav_{os.getpid()}"
-        pg_admin(admin_url, f'CREATE DATABASE "{db_name}"')
-        os.environ["LADOGA_DATABASE_URL"] = urlunsplit(parts._replace(path="/" + db_name))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ladoga.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return home, admin_url, db_name
+    return harness.setup(database_url, "dav")
 
 
 def fill(events: int, others: int) -> tuple[str, datetime.datetime, datetime.datetime]:
@@ -193,7 +163,7 @@ def main() -> None:
                     "scenario": name,
                     "runs": args.runs,
                     "median_ms": round(statistics.median(timings), 1),
-                    "p95_ms": round(percentile(timings, 0.95), 1),
+                    "p95_ms": round(harness.percentile(timings, 0.95), 1),
                     "max_ms": round(max(timings), 1),
                 }
             )
@@ -223,7 +193,7 @@ def main() -> None:
 
         connections.close_all()
         if admin_url and db_name:
-            pg_admin(admin_url, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+            harness.pg_admin(admin_url, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
         shutil.rmtree(home, ignore_errors=True)
 
 

@@ -17,52 +17,20 @@ messages in ≤ 5 minutes. Prints a table and writes JSON (benchmarks/results/, 
 import argparse
 import datetime
 import json
-import os
 import shutil
 import statistics
-import sys
-import tempfile
 import time
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+import harness
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def pg_admin(url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(sql)
-
-
 def setup(database_url: str | None) -> tuple[str, str | None, str | None]:
-    home = tempfile.mkdtemp(prefix="ladoga-imap-bench-")
-    os.environ["LADOGA_HOME"] = home
-    admin_url = db_name = None
-    if database_url:
-        parts = urlsplit(database_url)
-        admin_url = urlunsplit(parts._replace(path="/postgres", query=""))
-        db_name = f"ladoga_bench_imap_{os.getpid()}"
-        pg_admin(admin_url, f'CREATE DATABASE "{db_name}"')
-        os.environ["LADOGA_DATABASE_URL"] = urlunsplit(parts._replace(path="/" + db_name))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ladoga.settings")
-    sys.path.insert(0, str(ROOT / "src"))
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return home, admin_url, db_name
+    return harness.setup(database_url, "imap")
 
 
 def message(number: int, sender: str, manager: str) -> bytes:
@@ -173,7 +141,7 @@ def main() -> None:
         "messages_per_s": round(args.messages / import_seconds, 1),
         "import_cpu_s": round(import_cpu_seconds, 1),  # this process only (the machine is shared)
         "per_message_median_ms": round(statistics.median(per_message), 2),
-        "per_message_p95_ms": round(percentile(per_message, 0.95), 2),
+        "per_message_p95_ms": round(harness.percentile(per_message, 0.95), 2),
         "per_message_max_ms": round(max(per_message), 2),
         "second_fetch_s": round(again_seconds, 2),
         "target_s": 300,
@@ -192,7 +160,7 @@ def main() -> None:
 
     connection.close()
     if admin_url and db_name:
-        pg_admin(admin_url, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        harness.pg_admin(admin_url, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
     shutil.rmtree(home, ignore_errors=True)
     assert checks["interactions"] == args.messages, checks
     assert checks["second_fetch_imported"] == 0, checks
