@@ -32,7 +32,9 @@ def setup(database_url: str | None, name: str) -> tuple[str, str | None, str | N
         pg_admin(admin_url, f'CREATE DATABASE "{db_name}"')
         os.environ["LADOGA_DATABASE_URL"] = urlunsplit(parts._replace(path="/" + db_name))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ladoga.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    root = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(root / "src"))
+    sys.path.insert(0, str(root))  # the IMAP benchmark starts Dovecot with tests/dovecot.py
     import django
 
     django.setup()
