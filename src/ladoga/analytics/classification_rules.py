@@ -58,14 +58,18 @@ def coefficient_of_variation(series: Sequence[Decimal]) -> Decimal | None:
     """Population standard deviation of the monthly values over their mean, in percent.
 
     None when the mean is zero or less (no demand to measure)."""
-    if not series:
-        return None
     values = [Decimal(v) for v in series]
-    mean = sum(values, ZERO) / len(values)
-    if mean <= 0:
+    return variation_of_sums(sum(values, ZERO), sum((v * v for v in values), ZERO), len(values))
+
+
+def variation_of_sums(total, squares, count: int) -> Decimal | None:
+    """The coefficient of variation, in percent, of `count` values from their sum and the
+    sum of their squares: √(n·Σx² − (Σx)²) / Σx. Exact for integers (kopecks), so the
+    recomputation needs no month-by-month series; None when the sum is zero or less."""
+    if count <= 0 or total <= 0:
         return None
-    variance = sum(((v - mean) ** 2 for v in values), ZERO) / len(values)
-    return variance.sqrt() * HUNDRED / mean
+    spread = Decimal(count * squares - total * total)
+    return max(spread, ZERO).sqrt() * HUNDRED / Decimal(total)
 
 
 def xyz_class(cv: Decimal | None, *, x: Decimal, y: Decimal) -> str:

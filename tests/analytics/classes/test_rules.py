@@ -76,6 +76,26 @@ def test_cv_counts_months_without_purchases_as_zero():
     assert rules.coefficient_of_variation([D("100"), D("-250")]) is None
 
 
+@settings(deadline=None)
+@given(st.lists(st.integers(-50_000, 10_000_000), min_size=1, max_size=36))
+def test_cv_from_sums_of_kopecks_is_the_cv_of_the_series(kopecks):
+    """The recomputation's sums (Σx, Σx² in kopecks) give the series' own variation."""
+    series = [D(k) / 100 for k in kopecks]
+    direct = rules.coefficient_of_variation(series)
+    from_sums = rules.variation_of_sums(sum(kopecks), sum(k * k for k in kopecks), len(kopecks))
+    if direct is None:
+        assert from_sums is None
+    else:
+        assert round(from_sums, 6) == round(direct, 6)
+
+
+def test_cv_from_sums_on_the_x_limit_is_exact():
+    # 110 and 90 kopecks in turn: exactly 10 %, which is still X
+    cv = rules.variation_of_sums(1200, 6 * 110 * 110 + 6 * 90 * 90, 12)
+    assert cv == 10
+    assert rules.xyz_class(cv, x=D("10"), y=D("25")) == "X"
+
+
 def test_xyz_limits_belong_to_the_class_below_them():
     limits = {"x": D("10"), "y": D("25")}
     assert rules.xyz_class(D("10"), **limits) == "X"
