@@ -6,11 +6,13 @@ Passwords are stored encrypted (ladoga.core.secrets).
 
 Fetching (`mail_account_fetch`) takes the messages of the incoming folder whose UID is
 above the account's `last_uid`, in batches, and registers each through `email_register` —
-the same rule as an uploaded .eml — in its own transaction, together with its
-ImportedMessage row (unique per account, UIDVALIDITY and UID) and the new `last_uid`. So a
-fetch that stops anywhere (a dropped connection, a killed worker) has registered whole
-messages only, and the next one continues after the last of them. A dropped connection is
-opened again up to FETCH_RETRIES times within the same fetch.
+the same rule as an uploaded .eml — together with its ImportedMessage row (unique per
+account, UIDVALIDITY and UID). Each batch is one transaction that ends with the new
+`last_uid`, each message in it a savepoint (a refused message does not undo the others).
+So a fetch that stops anywhere (a dropped connection, a killed worker) has registered whole
+batches only, and the next one continues after the last of them; one commit per batch
+instead of per message is what lets 10,000 messages in within minutes on PostgreSQL. A
+dropped connection is opened again up to FETCH_RETRIES times within the same fetch.
 
 When the server gives the folder a new UIDVALIDITY (its index was rebuilt), the UIDs mean
 other messages: the folder is read again from the start, and a message whose Message-ID is
@@ -468,21 +470,25 @@ def _fetch(account: MailAccount, result: FetchResult, batch: int) -> None:
             for start in range(0, len(uids), batch):
                 chunk = uids[start : start + batch]
                 bodies = client.fetch(chunk, ["RFC822"])
-                for uid in chunk:
-                    raw = bodies.get(uid, {}).get(b"RFC822")
-                    if raw is None:  # expunged meanwhile
-                        continue
-                    _import_one(account, owner, uidvalidity, uid, raw, result)
+                with transaction.atomic():
+                    for uid in chunk:
+                        raw = bodies.get(uid, {}).get(b"RFC822")
+                        if raw is None:  # expunged meanwhile
+                            continue
+                        _import_one(account, owner, uidvalidity, uid, raw, result)
+                    MailAccount.objects.filter(
+                        pk=account.pk, uidvalidity=uidvalidity, last_uid__lt=chunk[-1]
+                    ).update(last_uid=chunk[-1])
 
 
 def _import_one(account, owner, uidvalidity: int, uid: int, raw: bytes, result) -> None:
-    """One message, one transaction: its interaction, its ImportedMessage, the new last UID."""
+    """One message, one savepoint of its batch's transaction: its interaction and its
+    ImportedMessage."""
     try:
         with transaction.atomic():
             record = ImportedMessage(account=account, uidvalidity=uidvalidity, uid=uid)
             try:
-                with transaction.atomic():
-                    interaction = email_register(raw=raw, by=owner, file_name=f"{uid}.eml")
+                interaction = email_register(raw=raw, by=owner, file_name=f"{uid}.eml")
                 record.interaction = interaction
                 record.message_id = interaction.message_id
                 outcome = "imported"
@@ -499,22 +505,15 @@ def _import_one(account, owner, uidvalidity: int, uid: int, raw: bytes, result) 
                 record.error = error.detail
                 outcome = "refused"
             record.save()
-            MailAccount.objects.filter(
-                pk=account.pk, uidvalidity=uidvalidity, last_uid__lt=uid
-            ).update(last_uid=uid)
     except IntegrityError:
         # Another fetch took this message in at the same moment: its transaction won. Any
-        # other integrity failure is not this message's fault: raised, the UID stays
+        # other integrity failure is not this message's fault: raised, the batch stays
         # unimported and the next fetch tries it again.
         if not ImportedMessage.objects.filter(
             account=account, uidvalidity=uidvalidity, uid=uid
         ).exists():
             raise
         outcome = "known"
-        with transaction.atomic():
-            MailAccount.objects.filter(
-                pk=account.pk, uidvalidity=uidvalidity, last_uid__lt=uid
-            ).update(last_uid=uid)
     setattr(result, outcome, getattr(result, outcome) + 1)
     if outcome == "refused":
         result.errors.append(f"UID {uid}: {record.error}")
