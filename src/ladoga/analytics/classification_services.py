@@ -8,8 +8,7 @@ revenue or the number of shipments, never gross profit.
 """
 
 import datetime
-from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
@@ -20,7 +19,6 @@ from django.utils.translation import gettext as _
 from ladoga.accounts.roles import Role
 from ladoga.core.bulk import rows_insert
 from ladoga.core.errors import Violation
-from ladoga.core.numbers import half_up
 from ladoga.interactions.services import notification_send
 from ladoga.partners.models import Partner
 from ladoga.sales.models import Shipment
@@ -202,17 +200,21 @@ def classify(
 ) -> dict[int, dict]:
     """Every client's figures and classes from the monthly rows (pure Python). Demand is
     measured over all the settings' months, a month without shipments counting as zero."""
-    kopecks: dict[int, int] = defaultdict(int)
-    squares: dict[int, int] = defaultdict(int)
-    shipments: dict[int, int] = defaultdict(int)
-    last: dict = {}
+    sums: dict[int, list] = {}  # partner: [kopecks, squares of monthly kopecks, shipments, last]
     for partner_id, month_kopecks, count, last_day in rows:
-        kopecks[partner_id] += month_kopecks
-        squares[partner_id] += month_kopecks * month_kopecks
-        shipments[partner_id] += count
-        if partner_id not in last or last_day > last[partner_id]:
-            last[partner_id] = last_day
-    last = {pk: _as_date(day) for pk, day in last.items()}
+        client = sums.get(partner_id)
+        if client is None:
+            sums[partner_id] = [month_kopecks, month_kopecks * month_kopecks, count, last_day]
+        else:
+            client[0] += month_kopecks
+            client[1] += month_kopecks * month_kopecks
+            client[2] += count
+            if last_day > client[3]:
+                client[3] = last_day
+    kopecks = {pk: client[0] for pk, client in sums.items()}
+    squares = {pk: client[1] for pk, client in sums.items()}
+    shipments = {pk: client[2] for pk, client in sums.items()}
+    last = {pk: _as_date(client[3]) for pk, client in sums.items()}
     revenue = {pk: Decimal(total).scaleb(-2) for pk, total in kopecks.items()}
     if settings.basis == Basis.ORDERS:
         # A client negative on the whole (returns) is C on every basis.
@@ -227,17 +229,16 @@ def classify(
     monetary = rules.quintiles(revenue)
     found = {}
     cumulative = ZERO
+    x_limit, y_limit, months = settings.x_limit, settings.y_limit, settings.months
     for pk in ordered:
         share = value[pk] * HUNDRED / positive_total if positive_total and value[pk] > 0 else ZERO
         cumulative += share
         measured = value[pk] > 0 and revenue[pk] > 0
-        cv = (
-            rules.variation_of_sums(kopecks[pk], squares[pk], settings.months) if measured else None
-        )
+        cv = rules.variation_of_sums(kopecks[pk], squares[pk], months) if measured else None
         r, f, m = recency[pk], frequency[pk], monetary[pk]
         found[pk] = {
             "abc": abc[pk],
-            "xyz": rules.xyz_class(cv, x=settings.x_limit, y=settings.y_limit),
+            "xyz": rules.xyz_class(cv, x=x_limit, y=y_limit),
             "value": value[pk],
             "revenue": revenue[pk],
             "shipments": shipments[pk],
@@ -253,8 +254,11 @@ def classify(
     return found
 
 
-def _q(value: Decimal | None, places: str) -> Decimal | None:
-    return half_up(value, -Decimal(places).as_tuple().exponent)
+CENT, BASIS_POINT = Decimal("0.01"), Decimal("0.0001")
+
+
+def _q(value: Decimal | None, step: Decimal) -> Decimal | None:
+    return None if value is None else value.quantize(step, rounding=ROUND_HALF_UP)
 
 
 @transaction.atomic
@@ -332,12 +336,12 @@ def classification_recompute(
                 pk,
                 figures["abc"],
                 figures["xyz"],
-                _q(figures["value"], "0.01"),
-                _q(figures["revenue"], "0.01"),
+                figures["value"],  # whole kopecks or a count: exact already
+                figures["revenue"],
                 figures["shipments"],
-                _q(figures["share"], "0.0001"),
-                _q(figures["cumulative_share"], "0.0001"),
-                _q(figures["cv"], "0.01"),
+                _q(figures["share"], BASIS_POINT),
+                _q(figures["cumulative_share"], BASIS_POINT),
+                _q(figures["cv"], CENT),
                 figures["last_purchase"],
                 figures["recency"],
                 figures["frequency"],
