@@ -293,23 +293,28 @@ def test_stalled_block_lists_deals_past_their_close_date(browser_as, actors, par
     assert browser_as("owner").get("/dashboard/blocks/stalled/").status_code == 404
 
 
-def test_managers_block_compares_the_last_30_days_with_the_30_before(browser_as, actors, partners):
+def test_managers_block_compares_the_last_30_days_with_the_30_before(
+    browser_as, actors, partners, strict
+):
     owner = actors["owner"]
-    now = timezone.now()
+    today = timezone.localdate()
     for days_ago in (1, 2, 40):
-        interaction_create(
-            kind="call",
-            title="Call",
+        deal = deal_create(
+            name=f"Opened {days_ago} days ago",
+            partner=partners["mine"],
+            kind=strict,
             by=owner,
-            responsible=owner,
-            subject_type="partners.partner",
-            subject_id=partners["mine"].pk,
-            start=now - datetime.timedelta(days=days_ago),
+            manager=owner,
+        )
+        type(deal).objects.filter(pk=deal.pk).update(
+            opened_on=today - datetime.timedelta(days=days_ago)
         )
 
     context = browser_as("head").get("/dashboard/blocks/managers/").context
 
     rows = {str(row["title"]): row for row in context["rows"]}
-    assert (rows["Interactions"]["now"], rows["Interactions"]["then"]) == (2, 1)
-    assert str(rows["Interactions"]["change"]) == "100.0"
+    assert list(rows) == ["Deals opened", "Deals won", "Won amount", "Win rate, %"]
+    assert (rows["Deals opened"]["now"], rows["Deals opened"]["then"]) == (2, 1)
+    assert str(rows["Deals opened"]["change"]) == "100.0"
+    assert (rows["Deals won"]["now"], rows["Deals won"]["then"]) == (0, 0)
     assert context["compared"] == context["period"].previous()

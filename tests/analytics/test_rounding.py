@@ -25,6 +25,7 @@ def test_the_relative_share_rounds_half_up():
 
 
 def test_the_classification_figures_round_half_up():
-    assert _q(D("0.125"), "0.01") == D("0.13")
-    assert _q(D("2.5"), "1") == D("3")
-    assert _q(None, "0.01") is None
+    assert _q(D("0.125"), D("0.01")) == D("0.13")
+    assert _q(D("12.34565"), D("0.0001")) == D("12.3457")
+    assert _q(D("2.5"), D("1")) == D("3")
+    assert _q(None, D("0.01")) is None

@@ -1,9 +1,10 @@
 """The catalogue of manager indicators (A6), each defined in docs/analytics.md.
 
 An indicator is a small frozen record: a code, a title, how it is shown (`Kind`), whether a
-rise is good, and the *measure* it is read from. A measure is ONE grouped aggregate query
-through record-level access that yields, per manager, the parts of one or several
-indicators (the deals measure gives opened, won, lost, won amount… in one pass).
+rise is good, and the *measure* it is read from. A measure is one grouped aggregate query
+through record-level access (the deals measure: two, one per date column, each on its own
+index) that yields, per manager, the parts of one or several indicators (the deals measure
+gives opened, won, lost, won amount… together).
 
 Indicators are built from their parts, never from other indicators' rounded values, so a
 ratio (win rate, average won deal) of a department or of the company is recomputed from the
@@ -100,7 +101,7 @@ def _grouped(queryset, key: str, **aggregates) -> dict[int, Parts]:
     return {row[key]: {name: row[name] for name in aggregates} for row in rows}
 
 
-# --- measures: one grouped query each -----------------------------------------------------
+# --- measures: one grouped query each (deals: two) -----------------------------------------
 
 
 def _clients(period: Period, managers, user) -> dict[int, Parts]:
@@ -166,22 +167,27 @@ def _tasks(period: Period, managers, user) -> dict[int, Parts]:
 
 def _deals(period: Period, managers, user) -> dict[int, Parts]:
     """Deals opened in the period (by `opened_on`) and deals closed in it (by
-    `closed_at`, won or lost), by their manager; won amounts in roubles only."""
+    `closed_at`, won or lost), by their manager; won amounts in roubles only. Two grouped
+    queries, one per date, so each reads its own index (deal_manager_opened,
+    deal_manager_closed) instead of every deal of the managers."""
     first, after = period.bounds()
-    opened = Q(opened_on__gte=period.start, opened_on__lte=period.end)
-    closed = Q(closed_at__gte=first, closed_at__lt=after)
-    won = closed & Q(status=DealStatus.WON)
-    won_rub = won & Q(currency=CURRENCY, amount__isnull=False)
-    found = visible(Deal.objects.all(), user).filter(opened | closed, manager_id__in=managers)
-    return _grouped(
-        found,
+    deals = visible(Deal.objects.all(), user).filter(manager_id__in=managers)
+    opened = _grouped(
+        deals.filter(opened_on__gte=period.start, opened_on__lte=period.end),
         "manager_id",
-        opened=Count("id", filter=opened),
+        opened=Count("id"),
+    )
+    won = Q(status=DealStatus.WON)
+    won_rub = won & Q(currency=CURRENCY, amount__isnull=False)
+    closed = _grouped(
+        deals.filter(closed_at__gte=first, closed_at__lt=after),
+        "manager_id",
         won=Count("id", filter=won),
-        lost=Count("id", filter=closed & Q(status=DealStatus.LOST)),
+        lost=Count("id", filter=Q(status=DealStatus.LOST)),
         won_amount=Sum("amount", filter=won_rub),
         won_priced=Count("id", filter=won_rub),
     )
+    return {pk: opened.get(pk, {}) | closed.get(pk, {}) for pk in opened.keys() | closed.keys()}
 
 
 def _shipments(period: Period, managers, user) -> dict[int, Parts]:

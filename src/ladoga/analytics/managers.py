@@ -1,10 +1,11 @@
 """Manager comparison (A6): the chosen indicators per manager, now and in the compared
 period, grouped by department with department and company totals.
 
-Each measure the chosen indicators need runs once per period (one grouped query each), so
-the report costs at most 2 × 8 aggregate queries whatever the number of managers. Totals
-add up the parts of the indicators, then compute the indicator, so a department's win rate
-is its won deals over its closed deals, not an average of its managers' rates.
+Each measure the chosen indicators need runs once per period (one grouped query each, two
+for deals), so the report costs at most 2 × 9 aggregate queries whatever the number of
+managers. Totals add up the parts of the indicators, then compute the indicator, so a
+department's win rate is its won deals over its closed deals, not an average of its
+managers' rates.
 """
 
 from collections import defaultdict

@@ -12,7 +12,7 @@ A manager sees their own deals, a head their departments', an administrator all.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +27,7 @@ from .strategy import day_end
 
 DEAL_SUBJECT = Deal._meta.label_lower
 SIGNAL_ORDER = list(AlertSignal.values)
+ID_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -77,37 +78,45 @@ def _line(deal: Deal, signal: str, detail: str, due_on, on, key: str) -> Monitor
     )
 
 
-def _may_need_attention(on: datetime.date) -> Q:
-    """Open deals that can give a line on `on`, as one condition the database answers from
-    its indexes: most open deals need nothing, and loading them all to find out is what
-    made monitoring slow at scale. Each part is the exact negation of "no line" for its
-    signal, so the lines computed from the narrowed deals are the same."""
+def _may_need_attention(on: datetime.date) -> QuerySet:
+    """The ids of the open deals that can give a line on `on`, as one UNION ALL of small
+    reads, each from an index of its own: most open deals need nothing, and loading them
+    all to find out is what made monitoring slow at scale. Each part is the exact negation
+    of "no line" for its signal, so the lines computed from these deals are the same."""
     end = day_end(on)
 
     def before(days: int) -> datetime.datetime:
         return day_end(on - datetime.timedelta(days=days + 1))
 
-    found = Q(expected_close_date__lt=on) | Exists(
-        Task.objects.filter(
-            status=TaskStatus.OPEN,
-            subject_type=DEAL_SUBJECT,
-            subject_id=OuterRef("pk"),
-            due_date__lt=on,
-        )
-    )
+    still_open = Deal.objects.filter(status=DealStatus.IN_PROGRESS).order_by()
+    parts = [  # deal_open_by_close_date, task_open_by_subject_due
+        still_open.filter(expected_close_date__lt=on).values("pk"),
+        Task.objects.filter(status=TaskStatus.OPEN, subject_type=DEAL_SUBJECT, due_date__lt=on)
+        .order_by()
+        .values("subject_id"),
+    ]
     for kind_id, days in DealKind.objects.filter(stall_days__gt=0).values_list("pk", "stall_days"):
         quiet_since = before(days)
-        found |= Q(kind_id=kind_id, stage_entered_at__lt=quiet_since) & ~Exists(
-            Interaction.objects.filter(
-                subject_type=DEAL_SUBJECT,
-                subject_id=OuterRef("pk"),
-                start__gte=quiet_since,
-                start__lt=end,
+        parts.append(  # deal_open_by_kind_entry
+            still_open.filter(kind_id=kind_id, stage_entered_at__lt=quiet_since)
+            .exclude(
+                Exists(
+                    Interaction.objects.filter(
+                        subject_type=DEAL_SUBJECT,
+                        subject_id=OuterRef("pk"),
+                        start__gte=quiet_since,
+                        start__lt=end,
+                    )
+                )
             )
+            .values("pk")
         )
     for stage_id, days in Stage.objects.filter(norm_days__gt=0).values_list("pk", "norm_days"):
-        found |= Q(stage_id=stage_id, stage_entered_at__lt=before(days))
-    return found
+        parts.append(  # deal_open_by_stage_entry
+            still_open.filter(stage_id=stage_id, stage_entered_at__lt=before(days)).values("pk")
+        )
+    first, *rest = parts
+    return first.union(*rest, all=True)
 
 
 def monitoring_lines(deals: QuerySet[Deal], *, on: datetime.date) -> Monitoring:
@@ -122,10 +131,10 @@ def monitoring_lines(deals: QuerySet[Deal], *, on: datetime.date) -> Monitoring:
         .values("start")[:1]
     )
     open_deals = (
-        deals.filter(_may_need_attention(on), status=DealStatus.IN_PROGRESS)
+        deals.filter(pk__in=_may_need_attention(on), status=DealStatus.IN_PROGRESS)
         .select_related("kind", "stage", "partner", "manager")
         .annotate(last_interaction=Subquery(last_interaction))
-        .order_by("pk")
+        .order_by()  # the lines are sorted below; an order here made SQLite scan every deal
     )
     lines: list[MonitoringLine] = []
     by_id: dict[int, Deal] = {}
@@ -160,17 +169,24 @@ def monitoring_lines(deals: QuerySet[Deal], *, on: datetime.date) -> Monitoring:
                     deal.expected_close_date.isoformat(),
                 )
             )
-    tasks = Task.objects.filter(
-        status=TaskStatus.OPEN,
-        subject_type=DEAL_SUBJECT,
-        subject_id__in=open_deals.values("pk"),
-        due_date__lt=on,
-    ).order_by("due_date", "pk")
-    for task in tasks.only("pk", "title", "due_date", "subject_id"):
-        deal = by_id.get(task.subject_id)
-        if deal is not None:
+    ids = sorted(by_id)
+    for start in range(0, len(ids), ID_BATCH):  # the deals already read, not their query again
+        tasks = Task.objects.filter(
+            status=TaskStatus.OPEN,
+            subject_type=DEAL_SUBJECT,
+            subject_id__in=ids[start : start + ID_BATCH],
+            due_date__lt=on,
+        )
+        for task in tasks.only("pk", "title", "due_date", "subject_id"):
             lines.append(
-                _line(deal, AlertSignal.TASK_OVERDUE, task.title, task.due_date, on, f"{task.pk}")
+                _line(
+                    by_id[task.subject_id],
+                    AlertSignal.TASK_OVERDUE,
+                    task.title,
+                    task.due_date,
+                    on,
+                    f"{task.pk}",
+                )
             )
     lines.sort(key=lambda x: (SIGNAL_ORDER.index(x.signal), -x.days_overdue, x.deal_number, x.key))
     return Monitoring(on=on, lines=lines)

@@ -166,6 +166,9 @@ class Deal(BusinessModel):
             # the board's "won and lost in the last 30 days"
             models.Index(fields=["kind", "closed_at", "status"], name="deal_kind_closed"),
             models.Index(fields=["manager", "status"], name="deal_manager_status"),
+            # the manager comparison: deals opened, and deals closed, in a period
+            models.Index(fields=["manager", "opened_on"], name="deal_manager_opened"),
+            models.Index(fields=["manager", "closed_at", "status"], name="deal_manager_closed"),
             # the weighted forecast: open deals by expected month
             models.Index(
                 fields=["expected_close_date"],
@@ -173,6 +176,18 @@ class Deal(BusinessModel):
                 name="deal_open_by_close_date",
             ),
             models.Index(fields=["partner", "status"], name="deal_partner_status"),
+            # deal monitoring: open deals long in their stage, per kind (stalled) and per
+            # stage (past the stage's norm)
+            models.Index(
+                fields=["kind", "stage_entered_at"],
+                condition=Q(status="in_progress"),
+                name="deal_open_by_kind_entry",
+            ),
+            models.Index(
+                fields=["stage", "stage_entered_at"],
+                condition=Q(status="in_progress"),
+                name="deal_open_by_stage_entry",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

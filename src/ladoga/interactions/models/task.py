@@ -65,6 +65,12 @@ class Task(BusinessModel):
                 name="task_open_by_assignee",
             ),
             models.Index(fields=["subject_type", "subject_id"], name="task_subject"),
+            # deal monitoring: the open tasks of deals that are overdue
+            models.Index(
+                fields=["subject_type", "due_date", "subject_id"],
+                condition=Q(status="open"),
+                name="task_open_by_subject_due",
+            ),
         ]
 
     def __str__(self) -> str:
