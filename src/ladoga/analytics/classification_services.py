@@ -257,6 +257,17 @@ def classify(
 CENT, BASIS_POINT = Decimal("0.01"), Decimal("0.0001")
 
 
+def matrix_cells(found: dict[int, dict]) -> dict[str, list]:
+    """The number of clients and their revenue in each ABC×XYZ cell ("A" for the A clients
+    of unmeasured demand), as the run stores them."""
+    cells: dict[str, list] = {}
+    for figures in found.values():
+        cell = cells.setdefault(figures["abc"] + figures["xyz"], [0, ZERO])
+        cell[0] += 1
+        cell[1] += figures["revenue"]
+    return {label: [clients, str(revenue)] for label, (clients, revenue) in cells.items()}
+
+
 def _q(value: Decimal | None, step: Decimal) -> Decimal | None:
     return None if value is None else value.quantize(step, rounding=ROUND_HALF_UP)
 
@@ -312,6 +323,7 @@ def classification_recompute(
         period_start=start,
         period_end=end,
         clients=len(found),
+        cells=matrix_cells(found),
     )
     rows, crossed = [], []
     for pk, figures in found.items():

@@ -35,6 +35,21 @@ def test_the_matrix_counts_the_clients_the_user_may_see(
     assert (admin.cells["AZ"].clients, admin.cells["C"].clients, admin.clients) == (1, 1, 5)
 
 
+def test_the_administrators_matrix_is_the_one_stored_with_the_run(
+    browser_as, classified, admin_user, django_assert_max_num_queries
+):
+    from ladoga.analytics.classification_queries import abc_xyz_matrix
+
+    assert (
+        classified.cells["AZ"] == [1, "900.00"]
+        and sum(clients for clients, _ in classified.cells.values()) == classified.clients
+    )
+    stored = abc_xyz_matrix(user=admin_user)
+    ClassificationRun.objects.filter(pk=classified.pk).update(cells={})  # as a run before it
+    grouped = abc_xyz_matrix(user=admin_user)
+    assert stored.cells == grouped.cells and stored.revenue == grouped.revenue
+
+
 def test_the_list_behind_a_cell(browser_as, classified):
     page = browser_as("owner").get("/analytics/classes/list/?abc=A")
     names = [row["cells"][0]["value"] for row in page.context["rows"]]
