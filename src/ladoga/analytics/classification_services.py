@@ -170,20 +170,26 @@ def classification_period(months: int, on: datetime.date) -> tuple[datetime.date
     return start, end
 
 
-def monthly_totals(start: datetime.date, end: datetime.date) -> list[tuple]:
-    """(partner id, net total in kopecks, shipments, last shipment day) of every client and
-    month with shipments in [start, end]: one grouped query, read as plain rows (5,000,000
-    shipments make about a million of them). Kopecks are whole numbers on both databases,
-    so the sums and the sums of squares after them are exact."""
+def client_totals(start: datetime.date, end: datetime.date) -> list[tuple]:
+    """(partner id, net total in kopecks, sum of the squares of its monthly totals in
+    kopecks, shipments, last shipment day) of every client with shipments in [start, end]:
+    one query grouping by month and then by client, read as plain rows. Kopecks are whole
+    numbers, so totals are exact; so are the squares on PostgreSQL (numeric), while SQLite
+    adds them as floating point, which cannot overflow and misses nothing a class depends
+    on (its decimals are floating point in any case)."""
     table = connection.ops.quote_name(Shipment._meta.db_table)
     if connection.vendor == "postgresql":
         kopecks, month = "(SUM(total) * 100)::bigint", "date_trunc('month', date)"
+        squares = "SUM(k::numeric * k)"
     else:
         kopecks, month = "SUM(CAST(ROUND(total * 100) AS INTEGER))", "strftime('%%Y-%%m', date)"
+        squares = "TOTAL(k * 1.0 * k)"
     with connection.cursor() as cursor:
         sql = (
-            f"SELECT partner_id, {kopecks}, COUNT(*), MAX(date) FROM {table} "  # noqa: S608
-            f"WHERE date >= %s AND date <= %s GROUP BY partner_id, {month}"
+            f"SELECT partner_id, SUM(k), {squares}, SUM(n), MAX(last) FROM ("  # noqa: S608
+            f"SELECT partner_id, {kopecks} AS k, COUNT(*) AS n, MAX(date) AS last "
+            f"FROM {table} WHERE date >= %s AND date <= %s GROUP BY partner_id, {month}"
+            f") monthly GROUP BY partner_id"
         )
         cursor.execute(sql, [start, end])
         return cursor.fetchall()
@@ -198,23 +204,14 @@ def _as_date(value) -> datetime.date:
 def classify(
     rows: list[tuple], *, settings, start: datetime.date, end: datetime.date
 ) -> dict[int, dict]:
-    """Every client's figures and classes from the monthly rows (pure Python). Demand is
-    measured over all the settings' months, a month without shipments counting as zero."""
-    sums: dict[int, list] = {}  # partner: [kopecks, squares of monthly kopecks, shipments, last]
-    for partner_id, month_kopecks, count, last_day in rows:
-        client = sums.get(partner_id)
-        if client is None:
-            sums[partner_id] = [month_kopecks, month_kopecks * month_kopecks, count, last_day]
-        else:
-            client[0] += month_kopecks
-            client[1] += month_kopecks * month_kopecks
-            client[2] += count
-            if last_day > client[3]:
-                client[3] = last_day
-    kopecks = {pk: client[0] for pk, client in sums.items()}
-    squares = {pk: client[1] for pk, client in sums.items()}
-    shipments = {pk: client[2] for pk, client in sums.items()}
-    last = {pk: _as_date(client[3]) for pk, client in sums.items()}
+    """Every client's figures and classes from its totals (pure Python). Demand is measured
+    over all the settings' months, a month without shipments counting as zero."""
+    kopecks, squares, shipments, last = {}, {}, {}, {}
+    for partner_id, total, total_squares, count, last_day in rows:
+        kopecks[partner_id] = int(total)
+        squares[partner_id] = total_squares
+        shipments[partner_id] = int(count)
+        last[partner_id] = _as_date(last_day)
     revenue = {pk: Decimal(total).scaleb(-2) for pk, total in kopecks.items()}
     if settings.basis == Basis.ORDERS:
         # A client negative on the whole (returns) is C on every basis.
@@ -300,7 +297,7 @@ def classification_recompute(
         raise ClassificationSettingsInvalid(problems)
     on = on or timezone.localdate()
     start, end = classification_period(settings.months, on)
-    found = classify(monthly_totals(start, end), settings=settings, start=start, end=end)
+    found = classify(client_totals(start, end), settings=settings, start=start, end=end)
     before = previous_run()
     earlier = {}
     if before is not None:
