@@ -10,8 +10,9 @@ time): 50 clients' contact persons write to a manager, every fifth message answe
 before it (threading), every tenth carries a small CSV attachment. Timed: one
 `mail_account_fetch` of the account, end to end (IMAP FETCH in batches of 200, parsing,
 participants by address, threading, the original .eml and attachments stored, one
-transaction per batch of 200, a savepoint per message), then a second fetch that finds nothing new. Target: 10,000
-messages in ≤ 5 minutes. Prints a table and writes JSON (benchmarks/results/, git-ignored).
+transaction per batch, a savepoint per message), then a second fetch that finds nothing
+new. Target: 10,000 messages in ≤ 5 minutes. Prints a table and writes JSON
+(benchmarks/results/, git-ignored).
 """
 
 import argparse
