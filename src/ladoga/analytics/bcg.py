@@ -149,7 +149,7 @@ def bcg(
                 url=reverse("partners:detail", args=[key]) if subject == "clients" else "",
             )
         )
-    points.sort(key=lambda p: (-p.revenue, str(p.key)))
+    points.sort(key=lambda p: (-p.revenue, p.name, str(p.key)))
     return Bcg(subject, growth_split, share_split, points)
 
 

@@ -102,8 +102,8 @@ class Calibration:
 def calibration(*, holdout_every: int = 5, weight: float | None = None) -> Calibration:
     """The Brier score of the estimate on held-out finished deals.
 
-    Finished deals whose id is divisible by `holdout_every` are held out; the estimates
-    are computed from the others. Each held-out deal gives one prediction per open stage
+    Every `holdout_every`-th finished deal in id order is held out; the estimates are
+    computed from the others. Each held-out deal gives one prediction per open stage
     it reached (the probability the system showed there) against its outcome (won = 1).
     Beside it: the same score of the stage defaults alone, and of the training set's win
     rate — an estimate worth having beats both. Lower is better; 0.25 is a coin toss."""
@@ -112,7 +112,9 @@ def calibration(*, holdout_every: int = 5, weight: float | None = None) -> Calib
         status__in=CLOSED_STATUSES, kind__process_type__in=["strict", "manual"]
     )
     outcome = dict(finished.values_list("id", "status"))
-    held = {pk for pk in outcome if pk % holdout_every == 0}
+    # every n-th finished deal in id order, not ids divisible by n: the split must not move
+    # with where the id sequence happens to stand
+    held = set(sorted(outcome)[holdout_every - 1 :: holdout_every])
     training = set(outcome) - held
     reach = StageReach.objects.filter(
         deal_id__in=finished.values("id"), stage__outcome=StageOutcome.OPEN

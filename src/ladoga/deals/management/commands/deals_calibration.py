@@ -16,7 +16,7 @@ class Command(BaseCommand):
             "--holdout-every",
             type=int,
             default=5,
-            help="hold out finished deals whose id is divisible by this (default 5: 20 %%)",
+            help="hold out every n-th finished deal in id order (default 5: 20 %%)",
         )
         parser.add_argument(
             "--weight", type=float, default=None, help="prior weight K (default: settings)"
