@@ -23,7 +23,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,6 +33,7 @@ from ladoga.accounts.models import User
 from ladoga.core import numbers
 from ladoga.core.dates import days_between
 from ladoga.core.errors import ValidationFailed
+from ladoga.core.periods import MonthStart
 
 from .errors import DealsCode as C
 from .models import (
@@ -471,7 +472,7 @@ def forecast(
     if period.date_to:
         deals = deals.filter(expected_close_date__lte=period.date_to)
     rows = (
-        deals.annotate(month=TruncMonth("expected_close_date"))
+        deals.annotate(month=MonthStart("expected_close_date"))
         .values("month")
         .annotate(
             n=Count("id"),

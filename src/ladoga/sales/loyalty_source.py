@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import TruncMonth
 
+from ladoga.core.periods import MonthStart
 from ladoga.loyalty.purchases import MonthRow
 
 from .models import CustomerOrder, OrderStatus, Shipment
@@ -47,7 +47,7 @@ def purchases_by_month(
     )
     shipped = (
         Shipment.objects.filter(date__gte=start, date__lte=end, partner_id__in=partner_ids)
-        .annotate(month=TruncMonth("date"))
+        .annotate(month=MonthStart("date"))
         .order_by()
         .values("partner_id", "month")
         .annotate(total=Sum("total"))
@@ -59,7 +59,7 @@ def purchases_by_month(
         CustomerOrder.objects.filter(
             status=OrderStatus.POSTED, date__gte=start, date__lte=end, partner_id__in=partner_ids
         )
-        .annotate(month=TruncMonth("date"))
+        .annotate(month=MonthStart("date"))
         .order_by()
         .values("partner_id", "month")
         .annotate(count=Count("id"), total=Sum("total"))
