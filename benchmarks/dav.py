@@ -41,10 +41,6 @@ REPORT = """<?xml version="1.0" encoding="utf-8"?>
 </C:calendar-query>"""
 
 
-def setup(database_url: str | None) -> tuple[str, str | None, str | None]:
-    return harness.setup(database_url, "dav")
-
-
 def fill(events: int, others: int) -> tuple[str, datetime.datetime, datetime.datetime]:
     """The manager's calendar; returns the Basic credentials and the month's bounds."""
     import random
@@ -109,7 +105,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--json", default=None)
     args = parser.parse_args()
-    home, admin_url, db_name = setup(args.database_url)
+    home, admin_url, db_name = harness.setup(args.database_url, "dav")
     try:
         from django.db import connection
         from django.test import Client

@@ -30,10 +30,6 @@ import harness
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def setup(database_url: str | None) -> tuple[str, str | None, str | None]:
-    return harness.setup(database_url, "imap")
-
-
 def message(number: int, sender: str, manager: str) -> bytes:
     mail = EmailMessage()
     mail["From"] = sender
@@ -61,7 +57,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
 
-    home, admin_url, db_name = setup(args.database_url or None)
+    home, admin_url, db_name = harness.setup(args.database_url or None, "imap")
     from django.db import connection
 
     from ladoga.accounts.roles import Role

@@ -26,49 +26,13 @@ Prints a table and writes JSON beside it (benchmarks/results/, git-ignored).
 import argparse
 import datetime
 import json
-import os
 import random
 import shutil
 import statistics
-import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def pg_admin(url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def setup(database_url: str | None) -> tuple[str, str | None, str | None]:
-    """A temporary home; on PostgreSQL a fresh database. Returns (home, admin_url, db_name)."""
-    home = tempfile.mkdtemp(prefix="ladoga-interactions-bench-")
-    os.environ["LADOGA_HOME"] = home
-    admin_url = db_name = None
-    if database_url:
-        parts = urlsplit(database_url)
-        admin_url = urlunsplit(parts._replace(path="/postgres", query=""))
-        db_name = f"ladoga_bench_interactions_{os.getpid()}"
-        pg_admin(admin_url, f'CREATE DATABASE "{db_name}"')
-        os.environ["LADOGA_DATABASE_URL"] = urlunsplit(parts._replace(path="/" + db_name))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ladoga.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return home, admin_url, db_name
+import harness
 
 
 def main() -> None:
@@ -79,7 +43,7 @@ def main() -> None:
     parser.add_argument("--managers", type=int, default=20)
     parser.add_argument("--runs", type=int, default=200)
     args = parser.parse_args()
-    home, admin_url, db_name = setup(args.database_url)
+    home, admin_url, db_name = harness.setup(args.database_url, "interactions")
     try:
         run(args)
     finally:
@@ -87,7 +51,7 @@ def main() -> None:
 
         connections.close_all()
         if admin_url and db_name:
-            pg_admin(admin_url, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+            harness.pg_admin(admin_url, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
         shutil.rmtree(home, ignore_errors=True)
 
 
@@ -167,7 +131,7 @@ def figures(timings: list[float], **extra) -> dict:
     return {
         "runs": len(timings),
         "median_ms": round(statistics.median(timings), 3),
-        "p95_ms": round(percentile(timings, 0.95), 3),
+        "p95_ms": round(harness.percentile(timings, 0.95), 3),
         "max_ms": round(max(timings), 3),
         **extra,
     }

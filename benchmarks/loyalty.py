@@ -20,48 +20,13 @@ benchmarks/results/ (git-ignored).
 import argparse
 import datetime
 import json
-import os
 import random
 import shutil
 import statistics
-import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def pg_admin(url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def setup(database_url: str | None) -> tuple[str, str | None, str | None]:
-    home = tempfile.mkdtemp(prefix="ladoga-loyalty-bench-")
-    os.environ["LADOGA_HOME"] = home
-    admin_url = db_name = None
-    if database_url:
-        parts = urlsplit(database_url)
-        admin_url = urlunsplit(parts._replace(path="/postgres", query=""))
-        db_name = f"ladoga_bench_loyalty_{os.getpid()}"
-        pg_admin(admin_url, f'CREATE DATABASE "{db_name}"')
-        os.environ["LADOGA_DATABASE_URL"] = urlunsplit(parts._replace(path="/" + db_name))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ladoga.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return home, admin_url, db_name
+import harness
 
 
 def fill(cards: int, partners: int, managers: int, rng: random.Random):
@@ -131,7 +96,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    home, admin_url, db_name = setup(args.database_url)
+    home, admin_url, db_name = harness.setup(args.database_url, "loyalty")
     try:
         from django.db import connection
         from django.test import Client
@@ -188,7 +153,7 @@ def main() -> None:
             times = timed(fn, samples, args.runs)
             results[name] = {
                 "median_ms": round(statistics.median(times), 3),
-                "p95_ms": round(percentile(times, 0.95), 3),
+                "p95_ms": round(harness.percentile(times, 0.95), 3),
             }
         floor_median = results["floor_sql"]["median_ms"] or 0.001
         print(
@@ -212,7 +177,7 @@ def main() -> None:
         connections.close_all()
         shutil.rmtree(home, ignore_errors=True)
         if admin_url and db_name:
-            pg_admin(admin_url, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+            harness.pg_admin(admin_url, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":
