@@ -281,10 +281,10 @@ def test_create_is_one_transaction(make, monkeypatch):
     """A failure after the interaction row is written rolls everything back."""
     from ladoga.interactions.services import interactions as module
 
-    def broken(**kwargs):
+    def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(module, "reminders_schedule", broken)
+    monkeypatch.setattr(module, "participants_store", broken)
     before = counts()
     with pytest.raises(RuntimeError):
         make(participants=[{"name": "A"}])

@@ -234,6 +234,34 @@ def test_replies_are_threaded_by_in_reply_to_and_references(owner):
     assert {first.thread_id, second.thread_id, third.thread_id} == {first.pk}
 
 
+def test_a_mailbox_import_looks_up_a_known_sender_once(contact, owner):
+    """Inside `address_matches_remembered` (a mailbox fetch) the second message from the
+    same sender reuses the address match, the linked records and the colleague check: it
+    runs fewer queries than the first, and the same links come out."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ladoga.interactions.services.participants import address_matches_remembered
+
+    with address_matches_remembered():
+        with CaptureQueriesContext(connection) as first_queries:
+            first = email_register(raw=eml(), by=owner)
+        with CaptureQueriesContext(connection) as second_queries:
+            second = email_register(raw=eml(message_id="<m9@romashka.example>"), by=owner)
+
+    looked_up = ('"partners_contactperson"', '"partners_partner"."name"', "UPPER(")
+    again = [
+        q["sql"]
+        for q in second_queries.captured_queries
+        if q["sql"].startswith("SELECT") and any(t in q["sql"] for t in looked_up)
+    ]
+    assert again == []
+    assert len(second_queries) < len(first_queries) - 3
+    for letter in (first, second):
+        sender = letter.participants.get(role="from")
+        assert sender.contact == contact and sender.partner == contact.partner
+
+
 def test_a_message_from_a_colleague_is_registered_as_outgoing(owner):
     owner.email = "owner@ladoga.example"
     owner.save()

@@ -16,6 +16,7 @@ from ladoga.partners.models import ContactPerson, Partner
 from ..errors import InteractionsCode
 from ..models import Interaction, Participant, ParticipantRole
 from ._common import clean, email_valid, phone_key_or_blank
+from .participants import remembered
 
 
 @dataclass(frozen=True)
@@ -83,11 +84,11 @@ def participants_check(items: Iterable, *, by) -> tuple[list[CheckedParticipant]
                 )
             )
         if item.contact_id is not None:
-            contact = access.visible(ContactPerson, by).filter(pk=item.contact_id).first()
+            contact = _visible(ContactPerson, item.contact_id, by)
             if contact is None:
                 violations.append(_link_missing(f"{field}.contact_id", _("contact person")))
         if item.partner_id is not None:
-            partner = access.visible(Partner, by).filter(pk=item.partner_id).first()
+            partner = _visible(Partner, item.partner_id, by)
             if partner is None:
                 violations.append(_link_missing(f"{field}.partner_id", _("partner")))
         if contact is not None and partner is None:
@@ -101,7 +102,10 @@ def participants_check(items: Iterable, *, by) -> tuple[list[CheckedParticipant]
                 )
             )
         if item.user_id is not None:
-            user = User.objects.filter(pk=item.user_id, is_active=True).first()
+            user = remembered(
+                ("user", item.user_id),
+                User.objects.filter(pk=item.user_id, is_active=True).first,
+            )
             if user is None or user.is_portal:
                 user = None
                 violations.append(_link_missing(f"{field}.user_id", _("user")))
@@ -129,6 +133,13 @@ def participants_check(items: Iterable, *, by) -> tuple[list[CheckedParticipant]
     return checked, violations
 
 
+def _visible(model, pk, by):
+    records = access.visible(model, by).filter(pk=pk)
+    if model is ContactPerson:
+        records = records.select_related("partner")
+    return remembered((model, pk, by.pk), records.first)
+
+
 def _link_missing(field: str, what) -> Violation:
     return Violation(
         InteractionsCode.LINK_NOT_FOUND,
@@ -144,8 +155,11 @@ def partner_from_participants(participants: list[CheckedParticipant]) -> int | N
     return None
 
 
-def participants_store(interaction: Interaction, participants: list[CheckedParticipant]) -> None:
-    interaction.participants.all().delete()
+def participants_store(
+    interaction: Interaction, participants: list[CheckedParticipant], *, new: bool = False
+) -> None:
+    if not new:
+        interaction.participants.all().delete()
     Participant.objects.bulk_create(
         [
             Participant(

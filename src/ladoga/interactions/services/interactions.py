@@ -249,10 +249,10 @@ def interaction_create(
         created_by=by,
     )
     thread_set(interaction)
-    participants_store(interaction, checked)
-    reminders_schedule(
-        interaction=interaction, minutes=_minutes(start, reminder_minutes, remind_at)
-    )
+    participants_store(interaction, checked, new=True)
+    minutes = _minutes(start, reminder_minutes, remind_at)
+    if minutes is not None:  # a new interaction has no reminders to re-plan
+        reminders_schedule(interaction=interaction, minutes=minutes)
     event_announce(Event.INTERACTION_CREATED, obj=interaction)
     return interaction
 

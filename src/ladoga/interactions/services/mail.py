@@ -38,7 +38,7 @@ from ..errors import EmailSendFailed, InteractionsCode
 from ..models import Direction, EmailStatus, Interaction, InteractionKind, ParticipantRole
 from ._common import email_valid, locked_checked
 from .interactions import interaction_create
-from .participants import address_match
+from .participants import address_match, remembered
 
 SEND_LEASE = datetime.timedelta(minutes=10)
 
@@ -243,7 +243,10 @@ def email_register(
             )
         }
         parent = next((candidates[m] for m in parsed.thread_ids if m in candidates), None)
-    ours = User.objects.filter(email__iexact=parsed.sender.email, is_active=True).exists()
+    ours = remembered(
+        ("colleague", parsed.sender.email.lower()),
+        User.objects.filter(email__iexact=parsed.sender.email, is_active=True).exists,
+    )
     direction = Direction.OUTGOING if ours else Direction.INCOMING
     interaction = interaction_create(
         kind=InteractionKind.EMAIL,

@@ -114,8 +114,10 @@ _remembered: ContextVar[dict | None] = ContextVar("address_matches_remembered", 
 @contextmanager
 def address_matches_remembered():
     """Within the block, `address_match` answers an address it has answered before from
-    memory. A mailbox import meets the same few senders thousands of times, and nothing it
-    does changes whom an address belongs to; the memory ends with the block."""
+    memory, and so do the lookups of `remembered` (the records a participant links to, the
+    colleague an address belongs to). A mailbox import meets the same few senders thousands
+    of times, and nothing it does changes whom an address belongs to; the memory ends with
+    the block."""
     token = _remembered.set({})
     try:
         yield
@@ -123,17 +125,23 @@ def address_matches_remembered():
         _remembered.reset(token)
 
 
+def remembered(key: tuple, compute):
+    """`compute()`, answered from memory inside `address_matches_remembered` (by `key`)."""
+    memory = _remembered.get()
+    if memory is None:
+        return compute()
+    if key not in memory:
+        memory[key] = compute()
+    return memory[key]
+
+
 def address_match(*, email_key: str = "", phone_key: str = "", user) -> Suggestion | None:
     """The one record an address belongs to, when it is not ambiguous (for registering
     incoming mail); None when nothing or more than one thing matches."""
-    memory = _remembered.get()
-    key = (email_key, phone_key, getattr(user, "pk", None))
-    if memory is not None and key in memory:
-        return memory[key]
-    match = _address_match(email_key=email_key, phone_key=phone_key, user=user)
-    if memory is not None:
-        memory[key] = match
-    return match
+    return remembered(
+        ("address", email_key, phone_key, getattr(user, "pk", None)),
+        lambda: _address_match(email_key=email_key, phone_key=phone_key, user=user),
+    )
 
 
 def _address_match(*, email_key: str, phone_key: str, user) -> Suggestion | None:
