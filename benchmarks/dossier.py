@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from interactions import percentile, pg_admin, setup
+from harness import percentile, pg_admin, setup
 
 
 def fill(args):
@@ -195,7 +195,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=100)
     args = parser.parse_args()
     os.environ.setdefault("LADOGA_DEBUG", "0")
-    home, admin_url, db_name = setup(args.database_url)
+    home, admin_url, db_name = setup(args.database_url, "dossier")
     try:
         run(args)
     finally:
