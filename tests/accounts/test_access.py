@@ -102,6 +102,33 @@ def test_visibility_is_one_query(actors, memo, django_assert_num_queries):
         list(access.visible(Memo, actors["owner"]))
 
 
+def test_owned_records_need_no_access_filter_on_an_owner_path(actors, memo):
+    mine = access.owned(Memo, actors["owner"], "owner")
+
+    assert list(mine) == [memo]
+    assert str(mine.query) == str(Memo.objects.filter(owner=actors["owner"].pk).query)
+    assert not access.owned(Memo, actors["colleague"], "owner").exists()
+
+
+def test_owned_by_a_path_that_grants_nothing_still_applies_the_rule(actors):
+    """`created_by` is not an owner path of Memo: having written a colleague's memo does
+    not let the owner see it."""
+    written = Memo.objects.create(
+        owner=actors["colleague"], created_by=actors["owner"], title="Colleague's"
+    )
+
+    assert not access.owned(Memo, actors["owner"], "created_by").exists()
+    assert list(access.owned(Memo, actors["admin"], "owner")) == []
+    assert list(access.owned(Memo, actors["colleague"], "owner")) == [written]
+
+
+def test_owned_gives_a_portal_user_only_what_the_portal_rule_allows(actors, memo, monkeypatch):
+    Memo.objects.filter(pk=memo.pk).update(owner=actors["portal"])
+    monkeypatch.setattr(access, "_portal_partner_resolvers", [lambda user: 8])
+
+    assert not access.owned(Memo, actors["portal"], "owner").exists()
+
+
 def test_each_role_is_a_group_with_its_permissions(actors):
     from django.contrib.auth.models import Group
 

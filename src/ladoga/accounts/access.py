@@ -168,6 +168,23 @@ def visible(queryset: QuerySet | type[Model], user) -> QuerySet:
     return queryset if q is None else queryset.filter(q)
 
 
+def owned(queryset: QuerySet | type[Model], user, path: str) -> QuerySet:
+    """The records of `queryset` whose `path` is `user`, as far as `user` may see them.
+
+    When `path` is one of the model's owner paths, a member of staff sees every record
+    they own by the rule itself, so no access filter is added and the database can answer
+    from an index on `path` (a dashboard's "mine" blocks); otherwise this is `visible`.
+    """
+    if not isinstance(queryset, QuerySet):
+        queryset = queryset._default_manager.all()
+    mine = queryset.filter(**{path: user.pk})
+    owner = _rule_for(queryset.model).owner
+    paths = (owner,) if isinstance(owner, str) else owner
+    if path in paths and scope_of(user) in (Scope.ALL, Scope.DEPARTMENT, Scope.OWN):
+        return mine
+    return visible(mine, user)
+
+
 def can_see(record: Model, user) -> bool:
     return visible(type(record)._default_manager.filter(pk=record.pk), user).exists()
 

@@ -97,12 +97,17 @@ def interactions_filter(
 
 def unprocessed_visible_to(*, user, responsible: int | None = None) -> QuerySet[Interaction]:
     """Not reviewed and not deferred (A5), oldest first."""
-    found = interactions_visible_to(user=user).filter(
-        not_deferred_q(), review_status=ReviewStatus.NOT_REVIEWED
+    if responsible and responsible == user.pk:
+        found = access.owned(
+            Interaction.objects.select_related("responsible", "partner"), user, "responsible"
+        )
+    else:
+        found = interactions_visible_to(user=user)
+        if responsible:
+            found = found.filter(responsible_id=responsible)
+    return found.filter(not_deferred_q(), review_status=ReviewStatus.NOT_REVIEWED).order_by(
+        "start", "id"
     )
-    if responsible:
-        found = found.filter(responsible_id=responsible)
-    return found.order_by("start", "id")
 
 
 @dataclass(frozen=True)
@@ -184,7 +189,7 @@ def tasks_of(*, user, assignee: User | None = None, status: str = "") -> QuerySe
 
 def my_tasks(*, user, include_done: bool = False) -> QuerySet[Task]:
     """The tasks assigned to `user`: open ones by due date (undated last)."""
-    found = Task.objects.filter(assignee=user).select_related("partner")
+    found = access.owned(Task.objects.select_related("partner"), user, "assignee")
     if not include_done:
         found = found.filter(status=TaskStatus.OPEN)
     return found.order_by("due_date", "id")
