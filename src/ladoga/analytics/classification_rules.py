@@ -40,8 +40,9 @@ def abc_classes(values: Mapping[K, Decimal], *, a: Decimal, b: Decimal) -> dict[
     classes = dict.fromkeys(values, "C")
     earning: dict[Decimal, list[K]] = {}
     for key, value in values.items():
-        if Decimal(value) > 0:
-            earning.setdefault(Decimal(value), []).append(key)
+        value = Decimal(value)
+        if value > 0:
+            earning.setdefault(value, []).append(key)
     total = sum((value * len(keys) for value, keys in earning.items()), ZERO)
     a_line = total * Decimal(a) / HUNDRED
     b_line = total * (Decimal(a) + Decimal(b)) / HUNDRED
@@ -69,7 +70,7 @@ def variation_of_sums(total, squares, count: int) -> Decimal | None:
     if count <= 0 or total <= 0:
         return None
     spread = Decimal(count * squares - total * total)
-    return max(spread, ZERO).sqrt() * HUNDRED / Decimal(total)
+    return (spread.sqrt() if spread > 0 else ZERO) * HUNDRED / Decimal(total)
 
 
 def xyz_class(cv: Decimal | None, *, x: Decimal, y: Decimal) -> str:
@@ -97,7 +98,7 @@ def quintiles(values: Mapping[K, float | Decimal | int], *, higher_is_better=Tru
             not_better = bisect.bisect_right(ordered, value)
         else:
             not_better = n - bisect.bisect_left(ordered, value)
-        scores[key] = max(1, -(-5 * not_better // n))
+        scores[key] = -(-5 * not_better // n)  # at least 1: the value itself is counted
     return scores
 
 
