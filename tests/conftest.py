@@ -3,6 +3,9 @@ outsider in another), their head, an administrator, a claims officer and a porta
 plus `api_as(actor)` for API calls with a real bearer token."""
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from django.test import Client
@@ -249,3 +252,30 @@ def s3_bucket(s3_server, settings, files_root):
         "default": storage_from_url(bucket.url(), home=files_root.parent),
     }
     return bucket
+
+
+def cli_environment(home) -> dict:
+    """The environment of a `ladoga` process run as an operator runs it: no LADOGA_ setting
+    but its own LADOGA_HOME (a fresh SQLite database; PostgreSQL is not touched)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LADOGA_")}
+    env["LADOGA_HOME"] = str(home)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests in this process
+    return env
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory):
+    """A SQLite database migrated once by a real `ladoga migrate`, for the command-line
+    tests that need one: each copies the file into its own fresh LADOGA_HOME (migrating
+    every app takes longer than such a test). The secret key is not copied."""
+    home = tmp_path_factory.mktemp("migrated") / "home"
+    done = subprocess.run(
+        [sys.executable, "-m", "ladoga.cli", "migrate", "--verbosity", "0"],
+        env=cli_environment(home),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    return home / "ladoga.sqlite3"

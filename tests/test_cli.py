@@ -1,10 +1,13 @@
 """The `ladoga` command, run as people and scripts run it: a real process."""
 
-import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+from tests.conftest import cli_environment
 
 LADOGA = [sys.executable, "-m", "ladoga.cli"]
 
@@ -12,11 +15,20 @@ LADOGA = [sys.executable, "-m", "ladoga.cli"]
 @pytest.fixture
 def cli_env(tmp_path):
     """A fresh LADOGA_HOME with its own SQLite database (or PostgreSQL is not touched)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LADOGA_")}
-    env["LADOGA_HOME"] = str(tmp_path / "home")
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests in this process
+    return cli_environment(tmp_path / "home")
+
+
+def home_migrated(env: dict, migrated_sqlite: Path) -> dict:
+    """`env`'s LADOGA_HOME as `ladoga migrate` leaves it: a copy of the migrated database."""
+    home = Path(env["LADOGA_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(migrated_sqlite, home / "ladoga.sqlite3")
     return env
+
+
+@pytest.fixture
+def migrated_env(cli_env, migrated_sqlite):
+    return home_migrated(cli_env, migrated_sqlite)
 
 
 def ladoga(env, *args, check=False):
@@ -27,8 +39,8 @@ def ladoga(env, *args, check=False):
     return result
 
 
-def test_user_and_token_creation_through_the_cli(cli_env, tmp_path):
-    ladoga(cli_env, "migrate", "--verbosity", "0", check=True)
+def test_user_and_token_creation_through_the_cli(migrated_env, tmp_path):
+    cli_env = migrated_env
 
     created = ladoga(
         cli_env,
@@ -52,8 +64,8 @@ def test_user_and_token_creation_through_the_cli(cli_env, tmp_path):
     assert oct((tmp_path / "home" / "secret.key").stat().st_mode & 0o777) == "0o600"
 
 
-def test_unknown_role_is_refused_with_exit_2_and_no_user(cli_env):
-    ladoga(cli_env, "migrate", "--verbosity", "0", check=True)
+def test_unknown_role_is_refused_with_exit_2_and_no_user(migrated_env):
+    cli_env = migrated_env
 
     result = ladoga(cli_env, "user", "create", "boris", "--role", "wizard")
 
@@ -62,8 +74,8 @@ def test_unknown_role_is_refused_with_exit_2_and_no_user(cli_env):
     assert ladoga(cli_env, "token", "create", "boris").returncode == 2
 
 
-def test_existing_name_is_refused_with_exit_2(cli_env):
-    ladoga(cli_env, "migrate", "--verbosity", "0", check=True)
+def test_existing_name_is_refused_with_exit_2(migrated_env):
+    cli_env = migrated_env
     ladoga(cli_env, "user", "create", "vera", "--role", "manager", check=True)
 
     result = ladoga(cli_env, "user", "create", "Vera", "--role", "admin")
@@ -72,8 +84,8 @@ def test_existing_name_is_refused_with_exit_2(cli_env):
     assert "The user name Vera is taken." in result.stderr
 
 
-def test_weak_password_is_refused(cli_env):
-    ladoga(cli_env, "migrate", "--verbosity", "0", check=True)
+def test_weak_password_is_refused(migrated_env):
+    cli_env = migrated_env
 
     result = ladoga(cli_env, "user", "create", "gleb", "--role", "manager", "--password", "123")
 
@@ -105,8 +117,8 @@ def test_deploy_check_behind_a_tls_proxy_is_clean(cli_env):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_a_portal_user_without_a_partner_is_refused_with_exit_2(cli_env):
-    ladoga(cli_env, "migrate", "--verbosity", "0", check=True)
+def test_a_portal_user_without_a_partner_is_refused_with_exit_2(migrated_env):
+    cli_env = migrated_env
 
     result = ladoga(cli_env, "user", "create", "client", "--role", "portal")
 

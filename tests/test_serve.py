@@ -19,21 +19,6 @@ from tests.test_cli import LADOGA, ladoga
 START_DEADLINE_SECONDS = 180  # the machine may be busy; this is a deadline, not a measure
 
 
-@pytest.fixture(scope="module")
-def migrated_home(tmp_path_factory):
-    """One migrated LADOGA_HOME, copied for each test (migrating costs more than the test)."""
-    home = tmp_path_factory.mktemp("served") / "home"
-    migrate = subprocess.run(
-        [*LADOGA, "migrate", "--verbosity", "0"],
-        env=_env(home),
-        capture_output=True,
-        text=True,
-        timeout=START_DEADLINE_SECONDS * 3,
-    )
-    assert migrate.returncode == 0, migrate.stderr
-    return home
-
-
 def _env(home):
     env = {k: v for k, v in os.environ.items() if not k.startswith("LADOGA_")}
     env.pop("DJANGO_SETTINGS_MODULE", None)
@@ -44,9 +29,10 @@ def _env(home):
 
 
 @pytest.fixture
-def home(migrated_home, tmp_path):
+def home(migrated_sqlite, tmp_path):
+    """A LADOGA_HOME as `ladoga migrate` leaves it (a copy: migrating costs more than a test)."""
     copy = tmp_path / "home"
-    shutil.copytree(migrated_home, copy)
+    shutil.copytree(migrated_sqlite.parent, copy)
     return copy
 
 

@@ -41,10 +41,11 @@ def _usernames(home: Path) -> list[str]:
         return [r[0] for r in conn.execute("SELECT username FROM accounts_loginfailure")]
 
 
-def test_worker_consumes_a_task_from_the_sqlite_queue(tmp_path):
+def test_worker_consumes_a_task_from_the_sqlite_queue(tmp_path, migrated_sqlite):
+    from tests.test_cli import home_migrated
+
     home = tmp_path / "home"
-    env = _env(home)
-    _ladoga(env, "migrate", "--verbosity", "0")
+    env = home_migrated(_env(home), migrated_sqlite)
     queued = _shell(
         env,
         "import datetime\n"

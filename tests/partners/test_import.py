@@ -3,7 +3,6 @@ duplicates, per-row errors, and the bad inputs of the issue — each asserting t
 and that nothing was written."""
 
 import csv
-import os
 from argparse import Namespace
 
 import pytest
@@ -390,13 +389,11 @@ def test_cli_reports_a_file_error_with_exit_2(tmp_path, owner, capsys, snapshot)
     assert snapshot()
 
 
-def test_cli_runs_as_a_real_process_with_a_progress_bar(tmp_path):
-    from tests.test_cli import ladoga
+def test_cli_runs_as_a_real_process_with_a_progress_bar(tmp_path, migrated_sqlite):
+    from tests.conftest import cli_environment
+    from tests.test_cli import home_migrated, ladoga
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LADOGA_")}
-    env["LADOGA_HOME"] = str(tmp_path / "home")
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    ladoga(env, "migrate", "--verbosity", "0", check=True)
+    env = home_migrated(cli_environment(tmp_path / "home"), migrated_sqlite)
     ladoga(env, "user", "create", "boss", "--role", "admin", check=True)
     path = write_csv(tmp_path / "p.csv", good_rows(5))
 
