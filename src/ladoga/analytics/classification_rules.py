@@ -38,9 +38,10 @@ def abc_classes(values: Mapping[K, Decimal], *, a: Decimal, b: Decimal) -> dict[
     Equal values share the class of the first of them, so the input order never matters.
     """
     classes = dict.fromkeys(values, "C")
-    earning: dict[Decimal, list[K]] = {}
+    earning: dict[Decimal | int, list[K]] = {}
     for key, value in values.items():
-        value = Decimal(value)
+        if not isinstance(value, int):  # whole numbers (kopecks, counts) stay exact as they are
+            value = Decimal(value)
         if value > 0:
             earning.setdefault(value, []).append(key)
     total = sum((value * len(keys) for value, keys in earning.items()), ZERO)

@@ -205,7 +205,9 @@ def classify(
     rows: list[tuple], *, settings, start: datetime.date, end: datetime.date
 ) -> dict[int, dict]:
     """Every client's figures and classes from its totals (pure Python). Demand is measured
-    over all the settings' months, a month without shipments counting as zero."""
+    over all the settings' months, a month without shipments counting as zero. Clients are
+    ordered and scored on whole numbers (kopecks or shipments), which order them exactly as
+    the amounts do; Decimals are made only for the figures kept."""
     kopecks, squares, shipments, last = {}, {}, {}, {}
     for partner_id, total, total_squares, count, last_day in rows:
         kopecks[partner_id] = int(total)
@@ -215,22 +217,24 @@ def classify(
     revenue = {pk: Decimal(total).scaleb(-2) for pk, total in kopecks.items()}
     if settings.basis == Basis.ORDERS:
         # A client negative on the whole (returns) is C on every basis.
-        value = {pk: Decimal(shipments[pk]) if revenue[pk] > 0 else ZERO for pk in revenue}
+        whole = {pk: shipments[pk] if kopecks[pk] > 0 else 0 for pk in kopecks}
+        value = {pk: Decimal(n) for pk, n in whole.items()}
     else:
-        value = revenue
-    abc = rules.abc_classes(value, a=settings.a_share, b=settings.b_share)
-    positive_total = sum((v for v in value.values() if v > 0), ZERO)
-    ordered = sorted(value, key=lambda pk: (-value[pk], pk))
-    recency = rules.quintiles({pk: (end - last[pk]).days for pk in revenue}, higher_is_better=False)
-    frequency = rules.quintiles(dict(shipments))
-    monetary = rules.quintiles(revenue)
+        whole, value = kopecks, revenue
+    abc = rules.abc_classes(whole, a=settings.a_share, b=settings.b_share)
+    positive_total = sum(v for v in whole.values() if v > 0)
+    ordered = sorted(whole, key=lambda pk: (-whole[pk], pk))
+    recency = rules.quintiles({pk: (end - last[pk]).days for pk in last}, higher_is_better=False)
+    frequency = rules.quintiles(shipments)
+    monetary = rules.quintiles(kopecks)
     found = {}
     cumulative = ZERO
     x_limit, y_limit, months = settings.x_limit, settings.y_limit, settings.months
     for pk in ordered:
-        share = value[pk] * HUNDRED / positive_total if positive_total and value[pk] > 0 else ZERO
+        amount = whole[pk]
+        share = Decimal(amount * 100) / positive_total if amount > 0 else ZERO
         cumulative += share
-        measured = value[pk] > 0 and revenue[pk] > 0
+        measured = amount > 0 and kopecks[pk] > 0
         cv = rules.variation_of_sums(kopecks[pk], squares[pk], months) if measured else None
         r, f, m = recency[pk], frequency[pk], monetary[pk]
         found[pk] = {
@@ -263,10 +267,6 @@ def matrix_cells(found: dict[int, dict]) -> dict[str, list]:
         cell[0] += 1
         cell[1] += figures["revenue"]
     return {label: [clients, str(revenue)] for label, (clients, revenue) in cells.items()}
-
-
-def _q(value: Decimal | None, step: Decimal) -> Decimal | None:
-    return None if value is None else value.quantize(step, rounding=ROUND_HALF_UP)
 
 
 @transaction.atomic
@@ -323,6 +323,7 @@ def classification_recompute(
         cells=matrix_cells(found),
     )
     rows, crossed = [], []
+    half_up = ROUND_HALF_UP
     for pk, figures in found.items():
         label = figures["abc"] + figures["xyz"]
         since, previous, previous_rfm = on, "", ""
@@ -348,9 +349,9 @@ def classification_recompute(
                 figures["value"],  # whole kopecks or a count: exact already
                 figures["revenue"],
                 figures["shipments"],
-                _q(figures["share"], BASIS_POINT),
-                _q(figures["cumulative_share"], BASIS_POINT),
-                _q(figures["cv"], CENT),
+                figures["share"].quantize(BASIS_POINT, half_up),
+                figures["cumulative_share"].quantize(BASIS_POINT, half_up),
+                None if figures["cv"] is None else figures["cv"].quantize(CENT, half_up),
                 figures["last_purchase"],
                 figures["recency"],
                 figures["frequency"],
