@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from ladoga.analytics.bcg import Bcg, BcgPoint, bcg_table
 from ladoga.analytics.classification_rules import BcgQuadrant
-from ladoga.analytics.classification_services import _q
+from ladoga.analytics.classification_services import CLASS_FIELDS, _class_rows
 
 D = Decimal
 
@@ -25,7 +25,30 @@ def test_the_relative_share_rounds_half_up():
 
 
 def test_the_classification_figures_round_half_up():
-    assert _q(D("0.125"), D("0.01")) == D("0.13")
-    assert _q(D("12.34565"), D("0.0001")) == D("12.3457")
-    assert _q(D("2.5"), D("1")) == D("3")
-    assert _q(None, D("0.01")) is None
+    import datetime
+
+    figures = {
+        "abc": "A",
+        "xyz": "X",
+        "value": D("10.00"),
+        "revenue": D("10.00"),
+        "shipments": 1,
+        "share": D("12.34565"),
+        "cumulative_share": D("0.00005"),
+        "cv": D("0.125"),
+        "last_purchase": datetime.date(2026, 1, 1),
+        "recency": 5,
+        "frequency": 1,
+        "monetary": 1,
+        "rfm": "promising",
+    }
+    unmeasured = figures | {"cv": None}
+    on = datetime.date(2026, 2, 1)
+
+    rows = list(_class_rows({1: figures, 2: unmeasured}, {}, 7, on, []))
+
+    stored = [dict(zip(CLASS_FIELDS, row, strict=True)) for row in rows]
+    assert stored[0]["share"] == D("12.3457")
+    assert stored[0]["cumulative_share"] == D("0.0001")
+    assert stored[0]["cv"] == D("0.13")
+    assert stored[1]["cv"] is None

@@ -269,6 +269,49 @@ def matrix_cells(found: dict[int, dict]) -> dict[str, list]:
     return {label: [clients, str(revenue)] for label, (clients, revenue) in cells.items()}
 
 
+def _class_rows(found: dict, earlier: dict, run_id: int, on: datetime.date, crossed: list):
+    """The stored row of every client (in CLASS_FIELDS order), keeping the day it got its
+    class and the class before it from the previous run; adds to `crossed` the good
+    clients who have just become "at risk"."""
+    half_up = ROUND_HALF_UP
+    for pk, figures in found.items():
+        label = figures["abc"] + figures["xyz"]
+        since, previous, previous_rfm = on, "", ""
+        if pk in earlier:
+            abc, xyz, old_since, old_previous, previous_rfm = earlier[pk]
+            if abc + xyz == label:
+                since, previous = old_since, old_previous
+            else:
+                previous = abc + xyz
+            good = abc in ("A", "B") or previous_rfm in rules.GOOD_SEGMENTS
+            if (
+                figures["rfm"] == rules.RfmSegment.AT_RISK
+                and previous_rfm != rules.RfmSegment.AT_RISK
+                and good
+            ):
+                crossed.append(pk)
+        yield (
+            run_id,
+            pk,
+            figures["abc"],
+            figures["xyz"],
+            figures["value"],  # whole kopecks or a count: exact already
+            figures["revenue"],
+            figures["shipments"],
+            figures["share"].quantize(BASIS_POINT, half_up),
+            figures["cumulative_share"].quantize(BASIS_POINT, half_up),
+            None if figures["cv"] is None else figures["cv"].quantize(CENT, half_up),
+            figures["last_purchase"],
+            figures["recency"],
+            figures["frequency"],
+            figures["monetary"],
+            figures["rfm"],
+            since,
+            previous,
+            previous_rfm,
+        )
+
+
 @transaction.atomic
 def classification_recompute(
     *, by=None, scheduled: bool = False, on: datetime.date | None = None
@@ -322,47 +365,11 @@ def classification_recompute(
         clients=len(found),
         cells=matrix_cells(found),
     )
-    rows, crossed = [], []
-    half_up = ROUND_HALF_UP
-    for pk, figures in found.items():
-        label = figures["abc"] + figures["xyz"]
-        since, previous, previous_rfm = on, "", ""
-        if pk in earlier:
-            abc, xyz, old_since, old_previous, previous_rfm = earlier[pk]
-            if abc + xyz == label:
-                since, previous = old_since, old_previous
-            else:
-                previous = abc + xyz
-            good = abc in ("A", "B") or previous_rfm in rules.GOOD_SEGMENTS
-            if (
-                figures["rfm"] == rules.RfmSegment.AT_RISK
-                and previous_rfm != rules.RfmSegment.AT_RISK
-                and good
-            ):
-                crossed.append(pk)
-        rows.append(
-            (
-                run.pk,
-                pk,
-                figures["abc"],
-                figures["xyz"],
-                figures["value"],  # whole kopecks or a count: exact already
-                figures["revenue"],
-                figures["shipments"],
-                figures["share"].quantize(BASIS_POINT, half_up),
-                figures["cumulative_share"].quantize(BASIS_POINT, half_up),
-                None if figures["cv"] is None else figures["cv"].quantize(CENT, half_up),
-                figures["last_purchase"],
-                figures["recency"],
-                figures["frequency"],
-                figures["monetary"],
-                figures["rfm"],
-                since,
-                previous,
-                previous_rfm,
-            )
-        )
-    rows_insert(ClientClassification, CLASS_FIELDS, rows)
+    crossed: list[int] = []
+    # Made as the database takes them in: the rows are built while it stores the ones before.
+    rows_insert(
+        ClientClassification, CLASS_FIELDS, _class_rows(found, earlier, run.pk, on, crossed)
+    )
     run.finished_at = timezone.now()
     run.save(update_fields=["finished_at"])
     if crossed:

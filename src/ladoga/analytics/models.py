@@ -99,11 +99,27 @@ class ClassificationRun(models.Model):
 class ClientClassification(models.Model):
     """A client's class in one run, with the figures it was decided by."""
 
+    # The rows of a run are written once, 100,000 at a time, by the recomputation that
+    # created the run, for clients it has just read from their shipments in the same
+    # transaction. So the database does not check each row's run and partner at commit
+    # (that check locks every client's partner row, and costs a sixth of the recompute);
+    # deleting a run or a partner still deletes its rows (Django's cascade), and reads
+    # join the partner. The run needs no index of its own: the unique (run, partner)
+    # index leads with it.
     run = models.ForeignKey(
-        ClassificationRun, on_delete=models.CASCADE, related_name="classes", verbose_name=_("run")
+        ClassificationRun,
+        on_delete=models.CASCADE,
+        related_name="classes",
+        verbose_name=_("run"),
+        db_index=False,
+        db_constraint=False,
     )
     partner = models.ForeignKey(
-        Partner, on_delete=models.CASCADE, related_name="+", verbose_name=_("partner")
+        Partner,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("partner"),
+        db_constraint=False,
     )
     abc = models.CharField(_("ABC"), max_length=1)
     xyz = models.CharField(_("XYZ"), max_length=1, blank=True)

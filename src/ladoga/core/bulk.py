@@ -9,7 +9,9 @@ from django.db import connections, router
 
 
 def rows_insert(model, fields: Sequence[str], rows: Iterable[Sequence]) -> None:
-    """Insert `rows` (tuples of values in the order of `fields`) into `model`'s table."""
+    """Insert `rows` (tuples of values in the order of `fields`) into `model`'s table.
+    `rows` may be a generator: on PostgreSQL each row is sent as it is made, so the
+    database stores rows while the caller builds the next ones."""
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
@@ -22,4 +24,4 @@ def rows_insert(model, fields: Sequence[str], rows: Iterable[Sequence]) -> None:
         else:
             marks = ", ".join(["%s"] * len(fields))
             insert = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (names only)
-            cursor.executemany(insert, rows)
+            cursor.executemany(insert, list(rows))  # Django's debug cursor counts them
