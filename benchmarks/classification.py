@@ -181,7 +181,8 @@ def run(args) -> None:
         admin = user_create(username="bench", role=Role.ADMIN)
         fill(args, admin, on)
     else:
-        print(f"dataset: reusing the one filled before ({Shipment.objects.count()} shipments)")
+        args.shipments = Shipment.objects.count()
+        print(f"dataset: reusing the one filled before ({args.shipments} shipments)")
 
     results: dict[str, dict] = {}
     timings = []

@@ -269,12 +269,27 @@ def matrix_cells(found: dict[int, dict]) -> dict[str, list]:
     return {label: [clients, str(revenue)] for label, (clients, revenue) in cells.items()}
 
 
+def _classes_of_run(run_id: int) -> dict[int, tuple]:
+    """partner id → (abc, xyz, since, previous, rfm) of every client of a run, read as
+    plain rows (`since` stays as the database gives it: it is only written back)."""
+    table = connection.ops.quote_name(ClientClassification._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT partner_id, abc, xyz, since, previous, rfm FROM {table} "  # noqa: S608
+            "WHERE run_id = %s",
+            [run_id],
+        )
+        return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
 def _class_rows(found: dict, earlier: dict, run_id: int, on: datetime.date, crossed: list):
     """The stored row of every client (in CLASS_FIELDS order), keeping the day it got its
     class and the class before it from the previous run; adds to `crossed` the good
     clients who have just become "at risk"."""
     half_up = ROUND_HALF_UP
-    for pk, figures in found.items():
+    # In partner order, the partner's indexes are written in order too, not all over.
+    for pk in sorted(found):
+        figures = found[pk]
         label = figures["abc"] + figures["xyz"]
         since, previous, previous_rfm = on, "", ""
         if pk in earlier:
@@ -344,12 +359,7 @@ def classification_recompute(
     before = previous_run()
     earlier = {}
     if before is not None:
-        earlier = {
-            row[0]: row[1:]
-            for row in ClientClassification.objects.filter(run=before).values_list(
-                "partner_id", "abc", "xyz", "since", "previous", "rfm"
-            )
-        }
+        earlier = _classes_of_run(before.pk)
     run = ClassificationRun.objects.create(
         by=by,
         scheduled=scheduled,
