@@ -394,6 +394,46 @@ def dashboard_timings(admin, manager_ids, runs: int) -> dict[tuple[str, str], di
     return found
 
 
+def monitoring_rules(rng: random.Random) -> dict[str, int]:
+    """What "Deals that wait" looks for, as a company that uses it sets it up: a deal kind
+    stalls after 30 days without a move or a contact, every open stage has a 14-day norm,
+    and a third of the open tasks are about an open deal of their assignee. Idempotent, so
+    a reused dataset gets it too (older datasets were filled without it)."""
+    from django.db import connection, transaction
+
+    from ladoga.deals.models import Deal, DealKind, Stage
+    from ladoga.interactions.models import Task
+
+    with transaction.atomic():
+        DealKind.objects.update(stall_days=30)
+        Stage.objects.filter(outcome="open").update(norm_days=14)
+        if not Task.objects.filter(subject_type="deals.deal").exists():
+            deals: dict[int, list[tuple[int, int]]] = {}
+            for pk, manager_id, partner_id in Deal.objects.filter(status="in_progress").values_list(
+                "pk", "manager_id", "partner_id"
+            ):
+                deals.setdefault(manager_id, []).append((pk, partner_id))
+            changes = []
+            for pk, assignee_id in Task.objects.filter(status="open").values_list(
+                "pk", "assignee_id"
+            ):
+                if rng.random() < 1 / 3 and deals.get(assignee_id):
+                    deal_id, partner_id = rng.choice(deals[assignee_id])
+                    changes.append(("deals.deal", deal_id, partner_id, pk))
+            table = connection.ops.quote_name(Task._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {table} SET subject_type = %s, subject_id = %s, "  # noqa: S608
+                    "partner_id = %s WHERE id = %s",
+                    changes,
+                )
+    return {
+        "stalling_kinds": DealKind.objects.filter(stall_days__isnull=False).count(),
+        "stages_with_norm": Stage.objects.filter(norm_days__isnull=False).count(),
+        "open_deal_tasks": Task.objects.filter(status="open", subject_type="deals.deal").count(),
+    }
+
+
 def run(args) -> None:
     from django.db import connection
     from django.utils import timezone
@@ -413,6 +453,7 @@ def run(args) -> None:
             .values_list("pk", flat=True)
         )
         print("dataset: reusing the one filled before")
+    print(f"monitoring rules: {monitoring_rules(random.Random(2))}")
     filled = time.perf_counter() - began
     today = timezone.localdate()
     period = Period(today - datetime.timedelta(days=364), today)
