@@ -1,10 +1,10 @@
 """Fixtures of the claims tests: partners of the owner and of the outsider, reasons, an
 order with a known total, and `claim_factory` that registers claims through the service."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from ladoga.claims.models import Claim, ClaimReason
 from ladoga.claims.services import claim_create, claim_reason_create
@@ -30,7 +30,7 @@ def counterparty(partner, owner):
 
 
 def order_make(partner, counterparty, number="ORD-1", total="1000.00") -> CustomerOrder:
-    today = datetime.date.today()
+    today = timezone.localdate()
     return CustomerOrder.objects.create(
         number=number,
         date=today,

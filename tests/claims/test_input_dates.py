@@ -5,13 +5,14 @@ resolution; point 7: the compensation must fit its column."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from ladoga.claims import reports
 from ladoga.claims.models import Claim
 
 from .conftest import counts
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.mark.parametrize(

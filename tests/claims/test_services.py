@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from ladoga.claims.models import ClaimStatus, ClaimTransition
 from ladoga.claims.services import (
@@ -162,7 +163,7 @@ def test_the_whole_flow_writes_one_history_row_per_step(claim, owner):
         compensation="250.00",
         by=owner,
     )
-    assert claim.resolved_on == datetime.date.today()
+    assert claim.resolved_on == timezone.localdate()
     claim = claim_transition(claim=claim, status="closed", by=owner)
 
     assert claim.status == "closed"

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from ladoga.core.dates import (
@@ -20,7 +21,7 @@ from ladoga.core.limits import NUMBER_OUT_OF_RANGE, number_violation
 from ladoga.core.text import TEXT_CONTROL_CHARACTER, control_characters_check, printable
 from ladoga.sales.models import Price
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.mark.parametrize("char", ["\x00", "\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f"])

@@ -6,13 +6,13 @@ URL when configured), removed with their records, and never left behind by a rol
 store that is down refuses the upload with a clear message and records nothing.
 """
 
-import datetime
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from moto.server import ThreadedMotoServer
 
 from ladoga.claims.services import claim_create
@@ -55,7 +55,7 @@ def test_api_upload_goes_to_the_bucket_under_a_generated_name(api_as, memo, s3_b
     attachment = Attachment.objects.get()
     assert s3_bucket.keys() == [f"attachments/{attachment.stored_name}"]
     assert "logo" not in attachment.stored_name
-    assert attachment.stored_name.startswith(f"{datetime.date.today():%Y/%m}/")
+    assert attachment.stored_name.startswith(f"{timezone.localdate():%Y/%m}/")
     assert s3_bucket.read(f"attachments/{attachment.stored_name}") == PNG
     assert stored_files(files_root) == []  # nothing in the local folder
     acl = s3_bucket.client.get_object_acl(

@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from ladoga.deals import services
 from ladoga.deals.models import (
@@ -181,7 +182,7 @@ def advance(owner, contacts, agreement, counterparty, product):
             contacts=list(contacts.values()),
             agreement=agreement,
             amount=D("100000.00"),
-            expected_close_date=datetime.date.today() + datetime.timedelta(days=30),
+            expected_close_date=timezone.localdate() + datetime.timedelta(days=30),
         )
         for next_code in order[order.index(deal.stage.code) + 1 : order.index(code) + 1]:
             needs_proposal = next_code in ("order", "negotiation")

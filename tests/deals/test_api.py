@@ -1,9 +1,8 @@
 """The deals API (DESIGN.md): the permission matrix of every endpoint, problem documents
 with stable codes, ETags and If-Match, and bounded query counts on the lists."""
 
-import datetime
-
 import pytest
+from django.utils import timezone
 
 from ladoga.deals import services
 from ladoga.deals.models import Deal, DealKind
@@ -463,7 +462,7 @@ def test_tasks_of_me_include_the_stage_tasks(api_as, deal):
         deal.pk,
         True,
     )
-    assert task["due_date"] > datetime.date.today().isoformat()
+    assert task["due_date"] > timezone.localdate().isoformat()
 
 
 def test_a_party_is_a_partner_one_sees_or_a_competitor(api_as, deal, other_partner, competitor):

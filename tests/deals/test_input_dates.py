@@ -5,13 +5,14 @@ day is never negative; point 7: a deal's amount must fit its column."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from ladoga.deals import reports, services
 from ladoga.deals.models import Deal
 
 from .conftest import counts
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def payload(partner, strict, **extra):

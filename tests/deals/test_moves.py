@@ -1,9 +1,9 @@
 """Moving deals through their stages (D1, D3, D4, D8): guards, skipping, history, tasks."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from ladoga.core.errors import Conflict, ValidationFailed
 from ladoga.deals import services
@@ -16,7 +16,7 @@ from .conftest import counts, stage, tasks_done
 
 
 def test_a_new_deal_starts_at_the_first_stage_with_a_number_history_and_its_tasks(deal, owner):
-    assert deal.number.startswith(f"DL-{datetime.date.today().year}-")
+    assert deal.number.startswith(f"DL-{timezone.localdate().year}-")
     assert deal.stage.code == "qualification"
     assert deal.status == DealStatus.IN_PROGRESS
     [created] = StageTransition.objects.filter(deal=deal)
@@ -30,7 +30,7 @@ def test_a_new_deal_starts_at_the_first_stage_with_a_number_history_and_its_task
     [task] = Task.objects.filter(subject_type="deals.deal", subject_id=deal.pk)
     assert task.assignee == owner
     assert task.required
-    assert task.due_date == add_working_days(datetime.date.today(), 2)
+    assert task.due_date == add_working_days(timezone.localdate(), 2)
     assert DealStageTask.objects.get(task=task).stage == deal.stage
 
 

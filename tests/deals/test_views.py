@@ -5,6 +5,7 @@ guards, and the forms call the same services as the API."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from ladoga.deals import services
 from ladoga.deals.models import Deal, DealStatus
@@ -176,7 +177,7 @@ def test_losing_without_a_reason_from_the_card_changes_nothing(browser_as, deal)
 
 def test_my_tasks_marks_the_overdue_and_completes(browser_as, deal):
     Task.objects.filter(subject_id=deal.pk).update(
-        due_date=datetime.date.today() - datetime.timedelta(days=3)
+        due_date=timezone.localdate() - datetime.timedelta(days=3)
     )
     page = browser_as("owner").get("/deals/tasks/")
     assert b"data-overdue" in page.content

@@ -2,10 +2,10 @@
 no-break spaces), a quantity typed as "3,5" is taken, and a limited text shows its
 counter in the page's language."""
 
-import datetime
 from decimal import Decimal as D
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from ladoga.accounts.models import User
@@ -21,7 +21,7 @@ NBSP = "\u00a0"
 @pytest.fixture
 def order(anna):
     User.objects.filter(pk=anna.pk).update(language="ru")
-    today = datetime.date.today()
+    today = timezone.localdate()
     base = services.price_type_create(name="Base")
     cement = services.product_create(code="C-1", name="Cement M500")
     services.price_set(

@@ -2,9 +2,8 @@
 (which has the focus) and presses Enter, and the card's page opens; the printable card
 draws its EAN-13 barcode — under the strict CSP, without a console error."""
 
-import datetime
-
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from ladoga.loyalty import services
@@ -16,7 +15,7 @@ pytestmark = pytest.mark.e2e
 def test_scanning_a_card_number_opens_the_card(session, anna):
     partner = partner_create(name="Stroymontazh", manager=anna)
     kind = services.card_kind_create(name="Silver", percent=5, prefix="200")
-    card = services.card_issue(kind=kind, partner=partner, issued_on=datetime.date.today())
+    card = services.card_issue(kind=kind, partner=partner, issued_on=timezone.localdate())
     session.sign_in()
     session.goto("/loyalty/")
     page = session.page

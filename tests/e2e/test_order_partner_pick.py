@@ -3,10 +3,10 @@ partners, picking one makes htmx swap in that partner's counterparties, agreemen
 contracts (picking another swaps them again), and the saved draft has the picked partner
 and counterparty — under the strict CSP, without a console error."""
 
-import datetime
 from decimal import Decimal as D
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from ladoga.partners.models import Counterparty
@@ -27,7 +27,7 @@ def sales(anna):
     """Two partners of Anna whose names both start with "Stroy", each with a counterparty
     and an individual agreement; a typical agreement for everyone and one for a segment
     only the first partner is in."""
-    start = datetime.date.today().replace(day=1)
+    start = timezone.localdate().replace(day=1)
     base = services.price_type_create(name="Base")
     cement = services.product_create(code="C-1", name="Cement M500")
     everyone = active(

@@ -1,10 +1,10 @@
 """Sales pages in a real browser: posting an order that breaks its agreement shows every
 violation; the printable invoice prints under the strict CSP."""
 
-import datetime
 from decimal import Decimal as D
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from ladoga.partners.models import Counterparty
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def order(anna):
-    today = datetime.date.today()
+    today = timezone.localdate()
     base = services.price_type_create(name="Base")
     cement = services.product_create(code="C-1", name="Cement M500")
     services.price_set(

@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from ladoga.core.errors import ValidationFailed
 from ladoga.loyalty import services as loyalty
@@ -149,7 +150,7 @@ def test_posting_lists_a_card_of_another_client(
 def test_accumulative_card_moves_up_after_a_posted_shipment_and_back_after_the_window(
     partner, counterparty, agreement, products, accumulative_kind
 ):
-    today = datetime.date.today()
+    today = timezone.localdate()
     card = loyalty.card_issue(kind=accumulative_kind, partner=partner, issued_on=today)
     assert card.percent == D("0")
     # 120 × 475.00 = 57,000.00 shipped: past the 50,000 threshold, so 3 %.

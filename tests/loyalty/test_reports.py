@@ -6,6 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from ladoga.core.reports import REGISTRY, report_run
 from ladoga.loyalty import services as loyalty
@@ -122,7 +123,7 @@ def test_demo_data_agrees_with_a_plain_recomputation(db, actor, settings, tmp_pa
         if actor == "admin"
         else User.objects.filter(partners__isnull=False, role="manager").order_by("pk").first()
     )
-    end = datetime.date.today()
+    end = timezone.localdate()
     start = end - datetime.timedelta(days=364)
     _form, result = report_run(
         REPORT, user=user, data={"start": start.isoformat(), "end": end.isoformat()}

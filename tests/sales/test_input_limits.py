@@ -7,12 +7,13 @@ from decimal import Decimal
 
 import pytest
 from django.db import DataError, connection, transaction
+from django.utils import timezone
 
 from ladoga.sales import services
 from ladoga.sales.models import Agreement, CustomerOrder, Payment, Price, Proposal
 
 HUGE = ["1e400", "12345678901234567890.55", "NaN", "Infinity", "-Infinity", 1e400]
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def codes(response) -> list[str]:
@@ -257,3 +258,28 @@ def test_a_price_from_next_year_is_allowed(api_as, products, base_price_type):
 
 def test_prices_keep_decimal_places(products):
     assert Price.objects.get(product=products["P-1"]).amount == Decimal("500.00")
+
+
+def test_an_order_without_a_date_is_dated_the_day_it_is_where_the_user_is(
+    partner, counterparty, agreement, products, owner
+):
+    """The services' "today" is the active time zone's, not the server clock's: of the
+    zones twelve hours either side of UTC, one is always on another date than UTC."""
+    import zoneinfo
+
+    utc_day = timezone.now().astimezone(datetime.UTC).date()
+    zone = next(
+        zoneinfo.ZoneInfo(name)
+        for name in ("Etc/GMT-14", "Etc/GMT+12")
+        if timezone.localdate(timezone=zoneinfo.ZoneInfo(name)) != utc_day
+    )
+    with timezone.override(zone):
+        order = services.order_create(
+            partner=partner,
+            counterparty=counterparty,
+            agreement=agreement,
+            lines=[services.LineIn(product=products["P-1"], quantity=Decimal("1"))],
+            by=owner,
+        )
+
+        assert order.date == timezone.localdate() != utc_day

@@ -77,7 +77,7 @@ def _amounts(pattern: str, rng: random.Random, base: int) -> list[int]:
 def demo_classification(ctx) -> None:
     """Purchase histories of 24 months for the clients with orders, then a run."""
     rng: random.Random = ctx.rng
-    today = datetime.date.today()
+    today = timezone.localdate()
     last_month = today.replace(day=1) - datetime.timedelta(days=1)
     months = months_between(last_month, MONTHS)
     orders = {}

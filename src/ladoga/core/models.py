@@ -1,12 +1,12 @@
 """The shared kernel's models: the base every business record stands on, numbering, files."""
 
-import datetime
 import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -59,7 +59,7 @@ class DocumentSequence(models.Model):
 
 def stored_name_new() -> str:
     """A generated place for an upload: the user's file name never reaches the file system."""
-    return f"{datetime.date.today():%Y/%m}/{uuid.uuid4().hex}"
+    return f"{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}"
 
 
 class Attachment(models.Model):

@@ -4,6 +4,7 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from .models import DocumentSequence
 
@@ -17,7 +18,7 @@ def number_next(*, kind: str, on: datetime.date | None = None) -> str:
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("number_next must run inside the transaction that saves the document")
-    year = (on or datetime.date.today()).year
+    year = (on or timezone.localdate()).year
     sequence = DocumentSequence.objects.filter(kind=kind, year=year)
     # UPDATE ... SET last = last + 1 takes the row lock before reading, so no two
     # transactions can read the same value (PostgreSQL); SQLite serialises writers anyway.

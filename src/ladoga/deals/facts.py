@@ -1,9 +1,8 @@
 """Gathering the facts stage guards read (guards.DealFacts), one small query per fact, and
 only the facts the guards in question need."""
 
-import datetime
-
 from django.db.models import Q
+from django.utils import timezone
 
 from ladoga.interactions.models import Task, TaskStatus
 from ladoga.partners.models.contact import DecisionRole
@@ -21,7 +20,7 @@ def facts_of(deal: Deal, needs: set[str]) -> DealFacts:
     values: dict = {}
     if needs & {"agreement_set", "agreement_active", "agreement_applies"}:
         values["agreement_set"] = deal.agreement_id is not None
-        today = datetime.date.today()
+        today = timezone.localdate()
         values["agreement_active"] = (
             deal.agreement_id is not None
             and Agreement.objects.filter(

@@ -6,6 +6,8 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.utils import timezone
+
 from ladoga.core.history import history_copy
 from ladoga.partners.models import ContactPerson, Partner, PartnerStatus
 
@@ -19,7 +21,7 @@ CARDS_PER_SIZE = 30
 def demo_loyalty(ctx) -> None:
     """ctx: ladoga.demo.DemoContext."""
     rng: random.Random = ctx.rng
-    today = datetime.date.today()
+    today = timezone.localdate()
     silver = services.card_kind_create(
         name="Серебряная карта", percent=D("5"), prefix="200", length=13, check_digit="ean13"
     )

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ladoga.core.dates import today
 from ladoga.core.errors import Conflict, DomainError, ValidationFailed, Violation
 from ladoga.core.versioning import version_check
 from ladoga.partners.models import ContactPerson, Partner, PartnerKind
@@ -33,10 +34,6 @@ ISSUE_CARDS = "loyalty.issue_cards"
 class Forbidden(DomainError):
     status = 403
     title = _("You may not do this")
-
-
-def today() -> datetime.date:
-    return datetime.date.today()
 
 
 def _permission_check(by, permission: str) -> None:

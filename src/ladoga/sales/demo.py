@@ -10,6 +10,8 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.utils import timezone
+
 from ladoga.loyalty.models import CardStatus, LoyaltyCard
 from ladoga.partners.models import Counterparty, Partner, PartnerStatus, Segment
 from ladoga.partners.services import segment_create
@@ -70,7 +72,7 @@ def _active(agreement):
 def demo_sales(ctx) -> None:
     """The sales step of `ladoga demo` (ctx: ladoga.demo.DemoContext)."""
     rng: random.Random = ctx.rng
-    today = datetime.date.today()
+    today = timezone.localdate()
     year_ago = today - datetime.timedelta(days=365)
     _company()
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -165,12 +166,11 @@ class Interaction(BusinessModel):
 
     @property
     def is_deferred(self) -> bool:
-        import datetime
 
         return (
             self.review_status == ReviewStatus.NOT_REVIEWED
             and self.review_after is not None
-            and self.review_after > datetime.date.today()
+            and self.review_after > timezone.localdate()
         )
 
 

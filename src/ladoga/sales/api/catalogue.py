@@ -3,6 +3,7 @@
 import datetime
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -172,7 +173,7 @@ def price_on_date(
     derived price types computed from their base). `price` is null when there is none."""
     found_product = get_visible_or_404(Product, request.user, pk=product)
     found_type = get_visible_or_404(PriceType, request.user, pk=price_type)
-    on = on or datetime.date.today()
+    on = on or timezone.localdate()
     return {
         "product_id": found_product.pk,
         "price_type_id": found_type.pk,

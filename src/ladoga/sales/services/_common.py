@@ -1,6 +1,5 @@
 """Helpers shared by the sales services (not part of their interface)."""
 
-import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -9,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from ladoga.core.dates import today  # noqa: F401 (the app's today, in its time zone)
 from ladoga.core.errors import Violation
 from ladoga.core.guards import input_check
 from ladoga.core.versioning import version_check
@@ -28,10 +28,6 @@ DOCUMENTS = "sales.edit_documents"
 
 def clean(value) -> str:
     return " ".join(str(value or "").split())
-
-
-def today() -> datetime.date:
-    return datetime.date.today()
 
 
 def permission_check(by, permission: str, code: str = C.PERMISSION_DENIED) -> None:

@@ -2,11 +2,10 @@
 payment schedule. The services decide who may (`sales.manage_catalogue` for typical ones)
 and refuse to change anything but a draft."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ladoga.accounts.access import get_visible_or_404
@@ -54,7 +53,7 @@ def agreement_form(request, agreement_id: int | None = None):
             {"basis": s.basis, "percent": s.percent, "days": s.days} for s in agreement.stages.all()
         ]
     else:
-        initial = {"valid_from": datetime.date.today()}
+        initial = {"valid_from": timezone.localdate()}
         stages_initial = [{"basis": "prepayment", "percent": 100, "days": 0}]
     form = AgreementForm(
         request.POST or None,

@@ -1,9 +1,8 @@
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -147,7 +146,7 @@ def product_list(request):
     if show != "archived":
         found = found.filter(is_archived=False)
     page = page_of(request, found.order_by("name", "id"))
-    today = datetime.date.today()
+    today = timezone.localdate()
     price_types = list(queries.price_types_visible_to(user=request.user).filter(is_archived=False))
     ids = [p.pk for p in page.object_list]
     columns = {

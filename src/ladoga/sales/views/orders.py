@@ -1,13 +1,12 @@
 """Customer order pages: the list, the card with posting, the draft's form (whose
 counterparty and contract follow the chosen partner) and the one-button commands."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -174,7 +173,7 @@ def order_form(request, order_id: int | None = None):
             pk__in=[line["product"] for line in lines_initial]
         )
     else:
-        initial = {"date": datetime.date.today()}
+        initial = {"date": timezone.localdate()}
     form = OrderForm(
         request.POST or None,
         initial=initial,

@@ -1,13 +1,11 @@
 """Catalogue pages: a product's card with its prices, the product and price-type forms.
 Who may change the catalogue is the services' decision (`sales.manage_catalogue`)."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -35,12 +33,12 @@ def _price_form(request, data=None) -> PriceForm:
         base__isnull=True, is_archived=False
     )
     return PriceForm(
-        data, price_types=price_types, initial={"effective_from": datetime.date.today()}
+        data, price_types=price_types, initial={"effective_from": timezone.localdate()}
     )
 
 
 def _product_context(request, product: Product, **extra) -> dict:
-    today = datetime.date.today()
+    today = timezone.localdate()
     price_types = list(queries.price_types_visible_to(user=request.user).filter(is_archived=False))
     current = [
         (pt, pricing.prices_on(price_type=pt, product_ids=[product.pk], on=today)[product.pk])

@@ -2,11 +2,10 @@
 form of a new or draft proposal whose lines the service prices from the agreement. Which
 proposals may be changed, and where a status may go, is the service's decision."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -138,7 +137,7 @@ def proposal_form(request, proposal_id: int | None = None):
             pk__in=[line["product"] for line in lines_initial]
         )
     else:
-        initial = {"date": datetime.date.today()}
+        initial = {"date": timezone.localdate()}
     form = ProposalForm(
         request.POST or None,
         initial=initial,
