@@ -133,5 +133,11 @@ def smtp_server(settings):
 
 @pytest.fixture
 def smtp_down(settings):
-    """LADOGA_EMAIL_URL pointing at a loopback port where nothing listens."""
-    smtp_settings(settings, free_port())
+    """LADOGA_EMAIL_URL pointing at a loopback port where nothing listens: bound by this
+    fixture and never listened on, so a connection is refused and no other test's server
+    (another xdist worker's) can take the port meanwhile. Yields the socket: close it to
+    let a server come back at that address."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        smtp_settings(settings, held.getsockname()[1])
+        yield held

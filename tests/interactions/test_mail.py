@@ -122,6 +122,7 @@ def test_after_a_failure_sending_again_works(settings, smtp_down, draft, owner):
     from .conftest import Recorder, smtp_settings
 
     recorder = Recorder()
+    smtp_down.close()  # the server comes back at the same address
     controller = Controller(recorder, hostname="127.0.0.1", port=settings.EMAIL_PORT)
     controller.start()
     try:
