@@ -2,7 +2,6 @@
 
 import http.client
 import json
-import os
 import shutil
 import signal
 import socket
@@ -14,18 +13,14 @@ from contextlib import contextmanager
 
 import pytest
 
+from tests.conftest import cli_environment
 from tests.test_cli import LADOGA, ladoga
 
 START_DEADLINE_SECONDS = 180  # the machine may be busy; this is a deadline, not a measure
 
 
 def _env(home):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LADOGA_")}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    env["LADOGA_HOME"] = str(home)
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
+    return cli_environment(home) | {"PYTHONUNBUFFERED": "1"}
 
 
 @pytest.fixture

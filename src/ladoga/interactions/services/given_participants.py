@@ -84,11 +84,11 @@ def participants_check(items: Iterable, *, by) -> tuple[list[CheckedParticipant]
                 )
             )
         if item.contact_id is not None:
-            contact = _visible(ContactPerson, item.contact_id, by)
+            contact = _visible(ContactPerson.objects.select_related("partner"), item.contact_id, by)
             if contact is None:
                 violations.append(_link_missing(f"{field}.contact_id", _("contact person")))
         if item.partner_id is not None:
-            partner = _visible(Partner, item.partner_id, by)
+            partner = _visible(Partner.objects.all(), item.partner_id, by)
             if partner is None:
                 violations.append(_link_missing(f"{field}.partner_id", _("partner")))
         if contact is not None and partner is None:
@@ -133,11 +133,10 @@ def participants_check(items: Iterable, *, by) -> tuple[list[CheckedParticipant]
     return checked, violations
 
 
-def _visible(model, pk, by):
-    records = access.visible(model, by).filter(pk=pk)
-    if model is ContactPerson:
-        records = records.select_related("partner")
-    return remembered((model, pk, by.pk), records.first)
+def _visible(queryset, pk, by):
+    """The record `by` may see, remembered during a mailbox fetch."""
+    records = access.visible(queryset, by).filter(pk=pk)
+    return remembered((queryset.model, pk, by.pk), records.first)
 
 
 def _link_missing(field: str, what) -> Violation:

@@ -8,7 +8,6 @@ from django.db import models
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from ladoga.core.dates import today  # noqa: F401 (the app's today, in its time zone)
 from ladoga.core.errors import Violation
 from ladoga.core.guards import input_check
 from ladoga.core.versioning import version_check

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ladoga.core.dates import today
 from ladoga.core.errors import Conflict, ValidationFailed
 from ladoga.core.events import Event, event_announce
 from ladoga.core.locking import locked_rows
@@ -40,7 +41,6 @@ from ._common import (
     permission_check,
     rows_create,
     stamp,
-    today,
     unknown_changes_check,
 )
 from ._documents import head_check, lines_build, lines_of, lines_store

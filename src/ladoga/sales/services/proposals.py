@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ladoga.core.dates import today
 from ladoga.core.errors import Conflict, ValidationFailed, Violation
 from ladoga.core.numbering import number_next
 from ladoga.partners.models import Counterparty, Partner
@@ -23,7 +24,6 @@ from ._common import (
     locked_checked,
     permission_check,
     stamp,
-    today,
     unknown_changes_check,
 )
 from ._documents import head_check, lines_build, lines_of, lines_store

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ladoga.core.dates import today
 from ladoga.core.errors import ValidationFailed, Violation
 from ladoga.core.numbering import number_next
 from ladoga.partners.models import Partner
@@ -15,7 +16,7 @@ from .. import rules
 from ..deal_links import deal_id_check
 from ..errors import SalesCode as C
 from ..models import CustomerOrder, SupplierOrder, SupplierOrderLine
-from ._common import DOCUMENTS, LineIn, lines_check, permission_check, rows_create, stamp, today
+from ._common import DOCUMENTS, LineIn, lines_check, permission_check, rows_create, stamp
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ladoga.core.dates import today
 from ladoga.core.errors import ValidationFailed
 from ladoga.partners.classes import classes_of
 from ladoga.partners.models import (
@@ -32,7 +33,7 @@ from .. import queries, rules
 from ..errors import SalesCode as C
 from ..models import SegmentRule
 from ..models.segments import AbcClass
-from ._common import CATALOGUE, clean, permission_check, stamp, today
+from ._common import CATALOGUE, clean, permission_check, stamp
 
 
 def _group_ids(group_id: int) -> list[int]:

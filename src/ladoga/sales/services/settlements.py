@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from ladoga.core.dates import today
 from ladoga.core.errors import Conflict, ValidationFailed, Violation
 from ladoga.core.events import Event, event_announce
 from ladoga.core.numbering import number_next
@@ -30,7 +31,6 @@ from ._common import (
     permission_check,
     rows_create,
     stamp,
-    today,
 )
 
 
