@@ -30,7 +30,7 @@ from ladoga.interactions.models import Reminder
 from ladoga.interactions.queries import my_tasks, unprocessed_visible_to
 
 from .managers import managers_compare
-from .monitoring import deal_monitoring
+from .monitoring import monitoring_summary
 from .strategy import clients_past_norm
 
 ROWS = 6
@@ -171,15 +171,11 @@ def _past_norm(user, today: datetime.date) -> dict:
 
 def _stalled(user, today: datetime.date) -> dict:
     """Deals that wait (A11): stalled, past a stage norm, with overdue tasks, past close."""
-    lines = deal_monitoring(user=user, on=today).lines
-    lines.sort(key=lambda line: -line.days_overdue)
-    signals = {signal: 0 for signal in AlertSignal.values}
-    for line in lines:
-        signals[line.signal] += 1
+    summary = monitoring_summary(deals_visible_to(user=user), on=today, rows=ROWS)
     return {
-        "count": len(lines),
-        "signals": [(AlertSignal(code).label, n) for code, n in signals.items() if n],
-        "rows": lines[:ROWS],
+        "count": summary.total,
+        "signals": [(AlertSignal(code).label, n) for code, n in summary.counts.items() if n],
+        "rows": summary.top,
     }
 
 

@@ -12,7 +12,8 @@ A manager sees their own deals, a head their departments', an administrator all.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -78,28 +79,22 @@ def _line(deal: Deal, signal: str, detail: str, due_on, on, key: str) -> Monitor
     )
 
 
-def _may_need_attention(on: datetime.date) -> QuerySet:
-    """The ids of the open deals that can give a line on `on`, as one UNION ALL of small
-    reads, each from an index of its own: most open deals need nothing, and loading them
-    all to find out is what made monitoring slow at scale. Each part is the exact negation
-    of "no line" for its signal, so the lines computed from these deals are the same."""
+def _signal_parts(deals: QuerySet[Deal], on: datetime.date) -> dict[str, list[QuerySet]]:
+    """Per signal, the reads that find the open deals of `deals` with a line on `on` (for
+    overdue tasks: the tasks), each from an index of its own. Each part is the exact
+    negation of "no line" for its signal; the parts of one signal are disjoint (one per
+    kind, one per stage)."""
     end = day_end(on)
 
     def before(days: int) -> datetime.datetime:
         return day_end(on - datetime.timedelta(days=days + 1))
 
-    still_open = Deal.objects.filter(status=DealStatus.IN_PROGRESS).order_by()
-    parts = [  # deal_open_by_close_date, task_open_by_subject_due
-        still_open.filter(expected_close_date__lt=on).values("pk"),
-        Task.objects.filter(status=TaskStatus.OPEN, subject_type=DEAL_SUBJECT, due_date__lt=on)
-        .order_by()
-        .values("subject_id"),
-    ]
+    still_open = deals.filter(status=DealStatus.IN_PROGRESS).order_by()
+    stalled = []
     for kind_id, days in DealKind.objects.filter(stall_days__gt=0).values_list("pk", "stall_days"):
         quiet_since = before(days)
-        parts.append(  # deal_open_by_kind_entry
-            still_open.filter(kind_id=kind_id, stage_entered_at__lt=quiet_since)
-            .exclude(
+        stalled.append(  # deal_open_by_kind_entry
+            still_open.filter(kind_id=kind_id, stage_entered_at__lt=quiet_since).exclude(
                 Exists(
                     Interaction.objects.filter(
                         subject_type=DEAL_SUBJECT,
@@ -109,31 +104,56 @@ def _may_need_attention(on: datetime.date) -> QuerySet:
                     )
                 )
             )
-            .values("pk")
         )
-    for stage_id, days in Stage.objects.filter(norm_days__gt=0).values_list("pk", "norm_days"):
-        parts.append(  # deal_open_by_stage_entry
-            still_open.filter(stage_id=stage_id, stage_entered_at__lt=before(days)).values("pk")
-        )
-    first, *rest = parts
+    norms = Stage.objects.filter(norm_days__gt=0).values_list("pk", "norm_days")
+    return {
+        AlertSignal.STALLED: stalled,
+        AlertSignal.STAGE_NORM: [  # deal_open_by_stage_entry
+            still_open.filter(stage_id=stage_id, stage_entered_at__lt=before(days))
+            for stage_id, days in norms
+        ],
+        AlertSignal.TASK_OVERDUE: [  # task_open_by_subject_due
+            Task.objects.filter(
+                status=TaskStatus.OPEN,
+                subject_type=DEAL_SUBJECT,
+                due_date__lt=on,
+                subject_id__in=still_open.values("pk"),
+            ).order_by()
+        ],
+        AlertSignal.CLOSE_DATE: [still_open.filter(expected_close_date__lt=on)],
+    }
+
+
+def _may_need_attention(on: datetime.date) -> QuerySet:
+    """The ids of the open deals that can give a line on `on`, as one UNION ALL of small
+    reads: most open deals need nothing, and loading them all to find out is what made
+    monitoring slow at scale."""
+    parts = _signal_parts(Deal.objects.all(), on)
+    ids = [
+        part.values("subject_id" if signal == AlertSignal.TASK_OVERDUE else "pk")
+        for signal, signal_parts in parts.items()
+        for part in signal_parts
+    ]
+    first, *rest = ids
     return first.union(*rest, all=True)
 
 
-def monitoring_lines(deals: QuerySet[Deal], *, on: datetime.date) -> Monitoring:
-    """The monitoring of `deals` (only the open ones count) on day `on`: the deals that may
-    need attention are found by the database, then each signal is checked here."""
-    end = day_end(on)
-    last_interaction = (
+def _last_interaction(end: datetime.datetime) -> Subquery:
+    return Subquery(
         Interaction.objects.filter(
             subject_type=DEAL_SUBJECT, subject_id=OuterRef("pk"), start__lt=end
         )
         .order_by("-start")
         .values("start")[:1]
     )
+
+
+def _lines_of(open_deals: QuerySet[Deal], on: datetime.date) -> list[MonitoringLine]:
+    """Every line of `open_deals` on `on`, most urgent signal first."""
     open_deals = (
-        deals.filter(pk__in=_may_need_attention(on), status=DealStatus.IN_PROGRESS)
+        open_deals.filter(status=DealStatus.IN_PROGRESS)
         .select_related("kind", "stage", "partner", "manager")
-        .annotate(last_interaction=Subquery(last_interaction))
+        .annotate(last_interaction=_last_interaction(day_end(on)))
         .order_by()  # the lines are sorted below; an order here made SQLite scan every deal
     )
     lines: list[MonitoringLine] = []
@@ -189,7 +209,53 @@ def monitoring_lines(deals: QuerySet[Deal], *, on: datetime.date) -> Monitoring:
                 )
             )
     lines.sort(key=lambda x: (SIGNAL_ORDER.index(x.signal), -x.days_overdue, x.deal_number, x.key))
-    return Monitoring(on=on, lines=lines)
+    return lines
+
+
+def monitoring_lines(deals: QuerySet[Deal], *, on: datetime.date) -> Monitoring:
+    """The monitoring of `deals` (only the open ones count) on day `on`: the deals that may
+    need attention are found by the database, then each signal is checked here."""
+    return Monitoring(on=on, lines=_lines_of(deals.filter(pk__in=_may_need_attention(on)), on))
+
+
+@dataclass
+class MonitoringSummary:
+    """The head of the monitoring: the number of lines per signal, and the most overdue."""
+
+    counts: dict[str, int]
+    top: list[MonitoringLine]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def monitoring_summary(deals: QuerySet[Deal], *, on: datetime.date, rows: int) -> MonitoringSummary:
+    """What `monitoring_lines(deals, on=on)` would give, counted by the database, and its
+    `rows` most overdue lines (ties in any order), without building a line for every deal:
+    the most overdue lines of each part are among the lines of the `rows` deals that are
+    most overdue in that part, so only those deals' lines are built."""
+    end = day_end(on)
+    parts = _signal_parts(deals, on)
+    counts = {}
+    for signal, signal_parts in parts.items():
+        counts[signal] = sum(part.count() for part in signal_parts)
+    candidates: set[int] = set()
+    for part in parts[AlertSignal.STALLED]:
+        entered = F("stage_entered_at")
+        moved = Greatest(entered, Coalesce(_last_interaction(end), entered))
+        candidates.update(
+            part.annotate(moved=moved).order_by("moved").values_list("pk", flat=True)[:rows]
+        )
+    for part in parts[AlertSignal.STAGE_NORM]:
+        candidates.update(part.order_by("stage_entered_at").values_list("pk", flat=True)[:rows])
+    for part in parts[AlertSignal.TASK_OVERDUE]:
+        candidates.update(part.order_by("due_date").values_list("subject_id", flat=True)[:rows])
+    for part in parts[AlertSignal.CLOSE_DATE]:
+        candidates.update(part.order_by("expected_close_date").values_list("pk", flat=True)[:rows])
+    lines = _lines_of(Deal.objects.filter(pk__in=candidates), on) if candidates else []
+    lines.sort(key=lambda line: -line.days_overdue)
+    return MonitoringSummary(counts=counts, top=lines[:rows])
 
 
 def deal_monitoring(*, user, on: datetime.date, manager_ids: list[int] | None = None) -> Monitoring:

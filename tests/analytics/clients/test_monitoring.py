@@ -5,11 +5,12 @@ import datetime
 
 import pytest
 
-from ladoga.analytics.monitoring import deal_monitoring
+from ladoga.analytics.monitoring import deal_monitoring, monitoring_summary
 from ladoga.analytics.tasks import monitoring_notify
 from ladoga.core.errors import ValidationFailed
 from ladoga.deals import services as deals
-from ladoga.deals.models import Deal, DealAlert, DealKind
+from ladoga.deals.models import AlertSignal, Deal, DealAlert, DealKind
+from ladoga.deals.queries import deals_visible_to
 from ladoga.interactions.models import Notification, Task
 from ladoga.interactions.services import interaction_create, task_complete, task_create
 from ladoga.partners.services import partner_create
@@ -97,6 +98,19 @@ OWNERS = [
 )
 def test_monitoring_matches_the_hand_computed_lines(dataset, actors, actor, expected):
     assert _lines(deal_monitoring(user=actors[actor], on=ON)) == expected
+
+
+@pytest.mark.parametrize("actor", ["owner", "head", "colleague", "admin"])
+def test_the_summary_counts_the_lines_and_keeps_the_most_overdue(dataset, actors, actor):
+    user = actors[actor]
+    lines = deal_monitoring(user=user, on=ON).lines
+
+    summary = monitoring_summary(deals_visible_to(user=user), on=ON, rows=2)
+
+    assert summary.counts == {s: sum(x.signal == s for x in lines) for s in AlertSignal.values}
+    assert summary.total == len(lines)
+    expected = sorted(((x.days_overdue, x.signal, x.deal_name) for x in lines), reverse=True)
+    assert [(x.days_overdue, x.signal, x.deal_name) for x in summary.top] == expected[:2]
 
 
 def test_the_api_and_the_page_show_the_same_lines(

@@ -3,7 +3,7 @@ rows of the demo data (`ladoga demo` at a small size): the same figures, for an
 administrator and for a manager. Runs on SQLite and on PostgreSQL alike."""
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
 
 import pytest
@@ -14,9 +14,10 @@ from ladoga.accounts.models import User
 from ladoga.accounts.roles import Role
 from ladoga.analytics.dossier import dossier_of
 from ladoga.analytics.models import ClassificationRun, ClientClassification
-from ladoga.analytics.monitoring import deal_monitoring
+from ladoga.analytics.monitoring import deal_monitoring, monitoring_summary
 from ladoga.analytics.strategy import clients_past_norm
-from ladoga.deals.models import Deal, DealKind, Stage
+from ladoga.deals.models import AlertSignal, Deal, DealKind, Stage
+from ladoga.deals.queries import deals_visible_to
 from ladoga.interactions.models import ContactNorm, Interaction, Task
 from ladoga.partners.models import Partner
 from ladoga.sales.models import Shipment
@@ -165,6 +166,12 @@ def monitoring_agrees():
         computed = {(x.signal, x.deal_id, x.days_overdue) for x in result.lines}
         assert computed == monitoring_by_hand(on, scope)
         assert len(result.lines) == len(computed)
+        summary = monitoring_summary(deals_visible_to(user=user), on=on, rows=6)
+        by_signal = Counter(signal for signal, _deal, _days in computed)
+        assert summary.counts == {signal: by_signal[signal] for signal in AlertSignal.values}
+        most_overdue = sorted((days for _signal, _deal, days in computed), reverse=True)[:6]
+        assert [x.days_overdue for x in summary.top] == most_overdue
+        assert {(x.signal, x.deal_id, x.days_overdue) for x in summary.top} <= computed
     assert deal_monitoring(user=admin, on=on).lines  # the demo norms give it content
 
 
