@@ -248,6 +248,7 @@ BLOCKS = [
         "analytics/blocks/pipeline.html",
         _pipeline,
         "deals:list",
+        wide=True,
     ),
     Block(
         "department-pipeline",
@@ -256,6 +257,7 @@ BLOCKS = [
         "analytics/blocks/pipeline.html",
         _department_pipeline,
         "deals:list",
+        wide=True,
     ),
     Block(
         "funnel",
@@ -282,6 +284,7 @@ BLOCKS = [
         _managers,
         "analytics:report",
         link_args=("manager-comparison",),
+        wide=True,
     ),
     Block(
         "stalled",
