@@ -1,8 +1,5 @@
 """The web shell in a real browser: signing in and out, both languages, the strict CSP, the
-menu on a phone. Screenshots for docs/ come from test_screenshots (see its docstring)."""
-
-import os
-from pathlib import Path
+menu on a phone. The pictures of docs/screenshots/ come from scripts/screenshots.py."""
 
 import pytest
 from playwright.sync_api import expect
@@ -162,14 +159,9 @@ def test_wide_screen_shows_the_menu_without_a_toggle(session, anna):
 
 
 def test_screenshots(open_session, anna, tmp_path):
-    """Screenshots of the login page and the dashboard in both languages and of a phone.
-
-    Written to LADOGA_SCREENSHOTS when it is set (the README's pictures:
-    `LADOGA_SCREENSHOTS=docs/screenshots .venv/bin/pytest tests/e2e -k screenshots`),
-    otherwise to a temporary folder, so that the test always proves the pages render.
-    """
-    folder = Path(os.environ.get("LADOGA_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
+    """Screenshots of the login page and the dashboard of a new user in both languages and of
+    a phone render (the README's pictures, of a demo, come from scripts/screenshots.py)."""
+    folder = tmp_path
     written = []
 
     def shoot(session, name):
