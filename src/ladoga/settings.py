@@ -241,7 +241,10 @@ INSTALLED_APPS = [
     "ladoga.dav",
     "ladoga.webhooks",
     "ladoga.web",
+    "django.forms",  # after ladoga.web, whose widget templates override Django's
 ]
+# Form widgets render through the project's templates (ladoga.web overrides a few of them).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
