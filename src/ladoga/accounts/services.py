@@ -93,7 +93,9 @@ def _department_name_check(name: str, *, department: Department | None = None) -
 def _department_head_check(head: User | None) -> None:
     """A department's head is an active head of sales: the role whose scope is the
     departments they head (accounts.access)."""
-    if head is not None and (not head.is_active or head.role != Role.HEAD):
+    if head is not None and not (
+        User.objects.filter(pk=head.pk, is_active=True, role=Role.HEAD).exists()
+    ):
         raise ValidationFailed.single(
             AccountsCode.DEPARTMENT_HEAD_INVALID,
             _("%(user)s cannot head a department: a head is an active user with the role %(role)s.")
