@@ -1,10 +1,12 @@
 """Reads of the accounts domain."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+
+from ladoga.core.text import text_contains_q
 
 from .access import Scope, department_ids_of, scope_of
 from .models import ApiToken, Department, User
-from .roles import STAFF_ROLES
+from .roles import STAFF_ROLES, Role
 
 
 def colleagues_visible_to(*, user: User) -> QuerySet[User]:
@@ -50,3 +52,40 @@ def departments_visible_to(*, user: User) -> QuerySet[Department]:
 
 def tokens_of(*, user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user)
+
+
+def users_administered_by(*, user: User) -> QuerySet[User]:
+    """Every user, for the users settings page: only an administrator manages users."""
+    if not user.is_active or not user.is_administrator:
+        return User.objects.none()
+    return User.objects.select_related("department")
+
+
+def users_filter(
+    users: QuerySet[User], *, q: str = "", role: str = "", active: bool | None = None
+) -> QuerySet[User]:
+    """Users whose user name, first or last name or e-mail contains `q` (in any case and
+    alphabet), of `role`, active or not."""
+    if q:
+        users = users.filter(
+            text_contains_q(("username", "first_name", "last_name", "email"), q.strip())
+        )
+    if role:
+        users = users.filter(role=role)
+    if active is not None:
+        users = users.filter(is_active=active)
+    return users
+
+
+def departments_administered_by(*, user: User) -> QuerySet[Department]:
+    """Every department with its head, parent and number of members, for the settings page."""
+    if not user.is_active or not user.is_administrator:
+        return Department.objects.none()
+    return Department.objects.select_related("head", "parent").annotate(
+        member_count=Count("members")
+    )
+
+
+def department_heads_available() -> QuerySet[User]:
+    """Who may head a department: the active heads of sales."""
+    return User.objects.filter(is_active=True, role=Role.HEAD)

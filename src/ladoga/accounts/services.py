@@ -13,6 +13,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,7 @@ from ladoga.core.errors import (
     ValidationFailed,
     Violation,
 )
+from ladoga.core.text import control_characters_check
 from ladoga.core.versioning import version_check
 
 from . import access
@@ -62,25 +64,107 @@ def _role_check(role: str) -> Role:
     return Role(role)
 
 
-@transaction.atomic
-def department_create(*, name: str, parent: Department | None = None, by=None) -> Department:
+def _department_name_check(name: str, *, department: Department | None = None) -> str:
     name = (name or "").strip()
+    limit = Department._meta.get_field("name").max_length
     if not name:
         raise ValidationFailed.single(
             AccountsCode.DEPARTMENT_UNKNOWN, _("A department needs a name."), "name"
         )
-    if Department.objects.filter(name__iexact=name).exists():
+    if len(name) > limit:
+        raise ValidationFailed.single(
+            AccountsCode.DEPARTMENT_UNKNOWN,
+            _("A department's name has at most %(limit)d characters.") % {"limit": limit},
+            "name",
+        )
+    control_characters_check(name, field="name", multiline=False)
+    taken = Department.objects.filter(name__iexact=name)
+    if department is not None:
+        taken = taken.exclude(pk=department.pk)
+    if taken.exists():
         raise Conflict.single(
             AccountsCode.DEPARTMENT_NAME_TAKEN,
             _("A department named %(name)s already exists.") % {"name": name},
             "name",
         )
-    return Department.objects.create(name=name, parent=parent, created_by=by)
+    return name
+
+
+def _department_head_check(head: User | None) -> None:
+    """A department's head is an active head of sales: the role whose scope is the
+    departments they head (accounts.access)."""
+    if head is not None and not (
+        User.objects.filter(pk=head.pk, is_active=True, role=Role.HEAD).exists()
+    ):
+        raise ValidationFailed.single(
+            AccountsCode.DEPARTMENT_HEAD_INVALID,
+            _("%(user)s cannot head a department: a head is an active user with the role %(role)s.")
+            % {"user": head, "role": Role.HEAD.label},
+            "head",
+        )
+
+
+def _department_parent_check(department: Department, parent: Department | None) -> None:
+    """A department cannot sit inside itself or inside one of its own sub-units."""
+    parents = dict(Department.objects.values_list("id", "parent_id"))
+    seen: set[int] = set()
+    current = parent.pk if parent is not None else None
+    while current is not None and current not in seen:
+        if current == department.pk:
+            raise ValidationFailed.single(
+                AccountsCode.DEPARTMENT_PARENT_CYCLE,
+                _("%(department)s cannot be inside itself or inside one of its sub-units.")
+                % {"department": department},
+                "parent",
+            )
+        seen.add(current)
+        current = parents.get(current)
+
+
+@transaction.atomic
+def department_create(
+    *,
+    name: str,
+    parent: Department | None = None,
+    head: User | None = None,
+    by: User | None = None,
+) -> Department:
+    name = _department_name_check(name)
+    _department_head_check(head)
+    department = Department(name=name, parent=parent, head=head, created_by=by)
+    department._history_user = by
+    department.save()
+    return department
+
+
+@transaction.atomic
+def department_update(
+    *,
+    department: Department,
+    expected_version: int | None,
+    name: str,
+    parent: Department | None,
+    head: User | None,
+    by: User | None = None,
+) -> Department:
+    """Rename a department, move it under another or none, change its head."""
+    department = Department.objects.select_for_update().get(pk=department.pk)
+    version_check(record=department, expected=expected_version)
+    name = _department_name_check(name, department=department)
+    _department_parent_check(department, parent)
+    if head is None or head.pk != department.head_id:
+        _department_head_check(head)
+    department.name, department.parent, department.head = name, parent, head
+    department._history_user = by
+    department.save()
+    return department
 
 
 @transaction.atomic
 def department_head_set(*, department: Department, head: User | None, by=None) -> Department:
+    _department_head_check(head)
     department.head = head
+    department._history_user = by
     department.save(update_fields=["head"])
     return department
 
@@ -158,6 +242,7 @@ def user_create(
         is_superuser=role == Role.ADMIN,
         created_by=by,
     )
+    user._history_user = by
     if password:
         try:
             validate_password(password, user)
@@ -172,6 +257,166 @@ def user_create(
     user.groups.set([Group.objects.get_or_create(name=group_name(role))[0]])
     if partner_id is not None:
         user_portal_partner_bind(user=user, partner_id=partner_id)
+    return user
+
+
+def _is_active_administrator(user: User) -> bool:
+    return user.is_active and (user.role == Role.ADMIN or user.is_superuser)
+
+
+def _last_administrator_check(user: User, message) -> None:
+    """Refuse a change that would leave nobody able to administer Ladoga. Every active
+    administrator's row is locked (in key order), so two administrators removing each other
+    at once cannot both succeed: the second sees the first's change when its lock arrives."""
+    administrators = list(
+        User.objects.select_for_update()
+        .filter(Q(role=Role.ADMIN) | Q(is_superuser=True), is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not [pk for pk in administrators if pk != user.pk]:
+        raise Conflict.single(AccountsCode.LAST_ADMINISTRATOR, message)
+
+
+def _name_violations(changes: dict) -> list[Violation]:
+    violations = []
+    for name in ("first_name", "last_name"):
+        value = changes.get(name) or ""
+        limit = User._meta.get_field(name).max_length
+        if len(value) > limit:
+            violations.append(
+                Violation(
+                    AccountsCode.USERNAME_INVALID,
+                    _("%(field)s: at most %(limit)d characters.")
+                    % {"field": User._meta.get_field(name).verbose_name, "limit": limit},
+                    name,
+                )
+            )
+    return violations
+
+
+def _role_groups_set(user: User) -> None:
+    user.groups.set([Group.objects.get_or_create(name=group_name(user.role))[0]])
+
+
+@transaction.atomic
+def user_update(
+    *,
+    user: User,
+    expected_version: int | None,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: str,
+    department: Department | None,
+    by: User | None = None,
+) -> User:
+    """An administrator changes a user's name, e-mail, role and department. The role brings
+    its group (permissions) and access scope; a portal user stays one (it acts for a
+    partner), and the last active administrator keeps the role."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    version_check(record=user, expected=expected_version)
+    changes = {"first_name": first_name.strip(), "last_name": last_name.strip()}
+    violations = _name_violations(changes)
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except DjangoValidationError:
+            violations.append(
+                Violation(AccountsCode.EMAIL_INVALID, _("Enter a valid e-mail address."), "email")
+            )
+    try:
+        role = _role_check(role)
+    except DomainError as error:
+        violations.extend(error.violations)
+    else:
+        if (role == Role.PORTAL) != (user.role == Role.PORTAL):
+            violations.append(
+                Violation(
+                    AccountsCode.PORTAL_ROLE_FIXED,
+                    _(
+                        "A portal user acts for a partner: its role cannot be changed to or "
+                        "from %(role)s."
+                    )
+                    % {"role": Role.PORTAL.label},
+                    "role",
+                )
+            )
+    if violations:
+        raise ValidationFailed(violations)
+    if role != Role.ADMIN and _is_active_administrator(user):
+        _last_administrator_check(
+            user, _("%(user)s is the last active administrator: the role stays.") % {"user": user}
+        )
+    role_changed = role != user.role
+    user.first_name, user.last_name = changes["first_name"], changes["last_name"]
+    user.email, user.role, user.department = email, role, department
+    user.is_staff = user.is_superuser = role == Role.ADMIN
+    user._history_user = by
+    user.save()
+    if role_changed:
+        _role_groups_set(user)
+    return user
+
+
+@transaction.atomic
+def user_active_set(*, user: User, active: bool, by: User | None = None) -> User:
+    """Let a user sign in again, or stop them: an inactive user cannot sign in, their
+    session and API tokens stop working, and their records stay as they are. An
+    administrator cannot deactivate themselves, nor the last active administrator."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active == active:
+        return user
+    if not active:
+        if by is not None and by.pk == user.pk:
+            raise Conflict.single(
+                AccountsCode.SELF_DEACTIVATION, _("You cannot deactivate yourself.")
+            )
+        if _is_active_administrator(user):
+            _last_administrator_check(
+                user,
+                _("%(user)s is the last active administrator and cannot be deactivated.")
+                % {"user": user},
+            )
+    user.is_active = active
+    user._history_user = by
+    user.save(update_fields=["is_active"])
+    return user
+
+
+def _password_check(user: User, password: str, field: str) -> None:
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as error:
+        raise ValidationFailed(
+            [Violation(AccountsCode.PASSWORD_WEAK, str(m), field) for m in error.messages]
+        ) from None
+
+
+@transaction.atomic
+def user_password_set(*, user: User, password: str, by: User | None = None) -> User:
+    """An administrator gives a user a new password (Django's password validators apply)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _password_check(user, password, "password")
+    user.set_password(password)
+    user._history_user = by
+    user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def user_password_change(*, user: User, old_password: str, new_password: str) -> User:
+    """A user changes their own password: the old one first, then the validators."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.check_password(old_password or ""):
+        raise ValidationFailed.single(
+            AccountsCode.PASSWORD_WRONG, _("The current password is wrong."), "old_password"
+        )
+    _password_check(user, new_password, "new_password")
+    user.set_password(new_password)
+    user._history_user = user
+    user.save(update_fields=["password"])
     return user
 
 
