@@ -146,7 +146,7 @@ def test_the_card_offers_new_records_with_the_partner(browser_as, picture):
         ), testid
 
 
-def test_a_manager_without_claims_rights_gets_no_claim_button(browser_as, picture, actors):
+def test_the_buttons_follow_the_users_permissions(picture, actors):
     """The buttons follow the user's permissions: a claims officer registers claims but
     opens no deals."""
     from ladoga.partners.cards import partner_card_actions

@@ -122,3 +122,11 @@ def test_the_tags_escape_the_name(picture, owner):
 
     assert "&lt;b&gt;Bold&lt;/b&gt; &amp; Co</a>" in rendered
     assert "<b>" not in rendered
+
+
+def test_the_dashboard_blocks_link_the_client(browser_as, picture, linked):
+    """The open claims block (a head sees the department's) and my unprocessed interactions
+    name the client as a link."""
+    for actor, block in (("head", "claims"), ("owner", "unprocessed")):
+        page = browser_as(actor).get(f"/dashboard/blocks/{block}/").content.decode()
+        assert partner_href(picture) in page, block
