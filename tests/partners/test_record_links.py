@@ -35,6 +35,8 @@ def linked(picture, owner):
         subject_type="partners.partner",
         subject_id=picture.pk,
         participants=[{"name": "Ivan", "contact_id": contact.pk}],
+        responsible=owner,
+        reviewed=False,
     )
     order = CustomerOrder.objects.get(partner=picture)
     deal = Deal.objects.filter(partner=picture, manager=owner).order_by("pk").first()
