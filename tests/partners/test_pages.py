@@ -210,7 +210,8 @@ def test_card_query_count_is_bounded_whatever_the_partner_holds(
             counts.setdefault(tab, []).append(len(queries))
     for tab, (small, large) in counts.items():
         assert small == large, tab
-    with django_assert_max_num_queries(14):
+    # 14 for the card itself, 9 COUNT queries for the later domains' tab titles (issue 14).
+    with django_assert_max_num_queries(23):
         _card(client, partner, "requisites")
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import partner_card_views, views
 
 app_name = "claims"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.claim_list, name="list"),
     path("new/", views.claim_create, name="create"),
     path("reasons/", views.reason_list, name="reasons"),
+    path(
+        "partner/<int:partner_id>/",
+        partner_card_views.partner_claims,
+        name="partner_claims",
+    ),
     path("reports/dynamics/", views.report_dynamics, name="report_dynamics"),
     path("reports/satisfaction/", views.report_satisfaction, name="report_satisfaction"),
     path("reports/structure/", views.report_structure, name="report_structure"),

@@ -14,6 +14,7 @@ from ladoga.accounts import access
 from ladoga.core.errors import DomainError
 from ladoga.core.exports import table_response
 from ladoga.core.services import attachment_add, attachments_of
+from ladoga.partners.cards import partner_listed, partner_of_request
 from ladoga.web.forms import form_errors_from
 from ladoga.web.prg import form_keep, form_restore
 
@@ -78,6 +79,9 @@ def claim_list(request):
         claims = queries.claims_filter(claims, **filters)
     if request.GET.get("mine"):
         claims = claims.filter(responsible=request.user)
+    partner_id, listed_partner = partner_listed(request)  # the card's "whole list" link
+    if partner_id is not None:
+        claims = claims.filter(partner_id=partner_id)
     export = request.GET.get("format")
     if export:
         headers = [
@@ -125,8 +129,10 @@ def claim_list(request):
         {
             "form": form,
             "page": page,
-            "filtered": any(v for v in filters.values()) or bool(request.GET.get("mine")),
+            "filtered": any(v for v in filters.values())
+            or bool(request.GET.get("mine") or partner_id),
             "query": query.urlencode(),
+            "listed_partner": listed_partner,
         },
     )
 
@@ -148,8 +154,10 @@ def claim_create(request):
             partner=interaction.partner_id,
             essence="\n\n".join(part for part in (interaction.title, interaction.body) if part),
         )
-    elif request.GET.get("partner", "").isdigit():
-        initial["partner"] = int(request.GET["partner"])
+    elif (
+        partner := partner_of_request(request, queries.partners_for_claims(user=user))
+    ) is not None:
+        initial["partner"] = partner.pk  # from the partner card (404: one the user may not see)
     form = ClaimForm(request.POST or None, initial=initial, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

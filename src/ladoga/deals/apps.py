@@ -88,6 +88,10 @@ class DealsConfig(AppConfig):
         from .reports_registry import install as reports_install
 
         reports_install()
+        # Its tabs and "new record" buttons on the partner card.
+        from .partner_card import install as partner_card_install
+
+        partner_card_install()
         post_migrate.connect(lambda **kwargs: roles_sync(), sender=self, weak=False)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board, deals, kinds, reports, tasks
+from .views import board, deals, kinds, partner_card, reports, tasks
 
 app_name = "deals"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/tasks/", deals.task_add, name="task_add"),
     path("<int:pk>/files/", deals.file_upload, name="file_upload"),
     path("<int:pk>/create/<slug:what>/", deals.document_create, name="document_create"),
+    path("partner/<int:partner_id>/", partner_card.partner_deals, name="partner_deals"),
     path("board/", board.board, name="board"),
     path("board/<int:kind_id>/", board.board_kind, name="board_kind"),
     path("board/<int:kind_id>/column/<int:stage_id>/", board.board_column, name="board_column"),

@@ -96,6 +96,10 @@ class InteractionsConfig(AppConfig):
         from .reports_registry import install as reports_install
 
         reports_install()
+        # The timeline tab and the "new call/meeting" buttons on the partner card.
+        from .partner_card import install as partner_card_install
+
+        partner_card_install()
         post_migrate.connect(lambda **kwargs: roles_sync(), sender=self, weak=False)
 
 

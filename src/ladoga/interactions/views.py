@@ -21,6 +21,7 @@ from ladoga.accounts.models import User
 from ladoga.core.errors import DomainError
 from ladoga.core.exports import Column, export_response
 from ladoga.core.services import attachment_add, attachments_of
+from ladoga.partners.cards import partner_of_request
 from ladoga.partners.models import Partner
 from ladoga.web.forms import form_errors_from
 
@@ -129,6 +130,9 @@ def _initial_for_new(request, kind: str) -> dict:
     subject_id = _int(request.GET.get("subject_id"))
     if subject_type and subject_id:
         initial |= {"subject_type": subject_type, "subject_id": subject_id}
+    partner = partner_of_request(request)  # from the partner card: about that partner
+    if partner is not None:
+        initial |= {"subject_type": subjects.subject_key_of(partner), "subject_id": partner.pk}
     return initial
 
 
@@ -138,7 +142,8 @@ def interaction_create(request, kind: str):
     if kind not in InteractionKind.values:
         raise Http404
     _staff_required(request, "interactions.add_interaction")
-    form = InteractionForm(request.POST or None, kind=kind, initial=_initial_for_new(request, kind))
+    initial = _initial_for_new(request, kind)
+    form = InteractionForm(request.POST or None, kind=kind, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             interaction = services.interaction_create(
@@ -157,6 +162,7 @@ def interaction_create(request, kind: str):
             "kind": kind,
             "kind_label": InteractionKind(kind).label,
             "kinds": InteractionKind.choices,
+            "partner": partner_of_request(request),
         },
         status=400 if form.errors else 200,
     )

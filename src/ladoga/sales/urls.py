@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import agreements, catalogue, orders, pick, printing, products, proposals, segments
+from .views import (
+    agreements,
+    catalogue,
+    orders,
+    partner_card,
+    pick,
+    printing,
+    products,
+    proposals,
+    segments,
+)
 
 app_name = "sales"
 
@@ -58,6 +68,22 @@ urlpatterns = [
     path("proposals/<int:proposal_id>/print/", printing.proposal_print, name="proposal_print"),
     path("invoices/<int:invoice_id>/print/", printing.invoice_print, name="invoice_print"),
     path("company/", catalogue.company, name="company"),
+    path("partner/<int:partner_id>/orders/", partner_card.partner_orders, name="partner_orders"),
+    path(
+        "partner/<int:partner_id>/agreements/",
+        partner_card.partner_agreements,
+        name="partner_agreements",
+    ),
+    path(
+        "partner/<int:partner_id>/proposals/",
+        partner_card.partner_proposals,
+        name="partner_proposals",
+    ),
+    path(
+        "partner/<int:partner_id>/invoices/",
+        partner_card.partner_invoices,
+        name="partner_invoices",
+    ),
     path("segments/", segments.segment_list, name="segments"),
     path("segments/<int:segment_id>/rule/", segments.segment_rule_form, name="segment_rule"),
     path(

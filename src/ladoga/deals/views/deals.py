@@ -15,6 +15,7 @@ from ladoga.core.errors import DomainError
 from ladoga.core.exports import Column, export_response
 from ladoga.core.services import attachment_add
 from ladoga.interactions.queries import interactions_visible_to
+from ladoga.partners.cards import partner_listed, partner_of_request
 from ladoga.sales.services import LineIn
 from ladoga.web.forms import form_errors_from
 
@@ -61,6 +62,8 @@ def deal_list(request):
             "status": data["status"],
             "manager": data["manager"].pk if data["manager"] else None,
         }
+    # The partner card's "whole list" link narrows the list to its partner.
+    filters["partner"], listed_partner = partner_listed(request)
     deals = queries.deals_filter(user=request.user, **filters)
     if request.GET.get("format"):
         return export_response(
@@ -77,6 +80,7 @@ def deal_list(request):
             "page": page,
             "filtered": any(filters.values()),
             "query": query.urlencode(),
+            "listed_partner": listed_partner,
         },
     )
 
@@ -110,8 +114,9 @@ def deal_create(request):
             "interaction": interaction.pk,
             "source": "interaction",
         }
-    if request.GET.get("partner", "").isdigit():
-        initial["partner"] = int(request.GET["partner"])
+    # From the partner card: that partner (404 for one the user may not see).
+    if (client := partner_of_request(request)) is not None:
+        initial["partner"] = client.pk
     form = DealForm(
         request.POST or None,
         user=request.user,

@@ -18,7 +18,7 @@ from ladoga.core.exports import Column, export_response
 from ladoga.web.forms import form_errors_from
 
 from .. import queries, services
-from ..cards import partner_card_tabs
+from ..cards import partner_card_actions, partner_card_tabs
 from ..classes import class_of
 from ..forms import PartnerForm
 from ..models import (
@@ -223,8 +223,9 @@ def _tab_context(request, partner, tab: str) -> dict:
 @local_time
 def partner_detail(request, pk: int):
     partner = partner_or_404(request, pk, queries.partner_detail_queryset(user=request.user))
-    extra_tabs = partner_card_tabs(partner.pk)
-    keys = [key for key, _title in TABS] + [tab.key for tab, _url in extra_tabs]
+    # The later domains' tabs, each with the count of the records the user may see there.
+    extra_tabs = partner_card_tabs(partner, request.user)
+    keys = [key for key, _title in TABS] + [tab.key for tab in extra_tabs]
     tab = request.GET.get("tab", "requisites")
     if tab not in keys:
         raise Http404
@@ -238,6 +239,7 @@ def partner_detail(request, pk: int):
         "tab": tab,
         "tabs": TABS,
         "extra_tabs": extra_tabs,
+        "actions": partner_card_actions(partner, request.user) if not partner.is_archived else [],
         "flagged": flagged,
         "client_class": class_of(partner.pk),
         "can_change": request.user.has_perm("partners.change_partner"),

@@ -193,13 +193,14 @@ def partner_options(user, partner: Partner | None, document=None) -> dict:
     }
 
 
-def partner_options_show(form, user, document=None) -> None:
+def partner_options_show(form, user, document=None, partner=None) -> None:
     """Offer in `form` the records of its partner: the `document`'s on an edit form, the
-    partner sent with a new one that was refused, none before one is picked."""
+    partner sent with a new one that was refused, the `partner` it was opened for (from
+    the partner card), none before one is picked."""
     if document is not None:
         partner = document.partner
     else:
-        partner = getattr(form, "cleaned_data", {}).get("partner")
+        partner = getattr(form, "cleaned_data", {}).get("partner") or partner
     form.partner_options_set(
         partner_options(user, partner, document), partner_chosen=partner is not None
     )

@@ -19,6 +19,7 @@ from ..services._common import APPROVE, CATALOGUE, DOCUMENTS
 from ..services.agreements import TRANSITIONS
 from ..services.company import COMPANY_FIELDS
 from ._common import page_of, transition_run
+from .partner_card import listed_for_partner
 
 
 @login_required
@@ -29,6 +30,7 @@ def agreement_list(request):
         found = found.filter(kind=kind)
     if status in AgreementStatus.values:
         found = found.filter(status=status)
+    found, partner = listed_for_partner(request, found)
     return render(
         request,
         "sales/agreement_list.html",
@@ -37,7 +39,8 @@ def agreement_list(request):
             "filters": {"kind": kind, "status": status},
             "kinds": AgreementKind.choices,
             "statuses": AgreementStatus.choices,
-            "filtered": bool(kind or status),
+            "filtered": bool(kind or status or partner),
+            "listed_partner": partner,
         },
     )
 
@@ -173,8 +176,12 @@ def product_list(request):
 
 @login_required
 def proposal_list(request):
-    found = queries.proposals_visible_to(user=request.user)
-    return render(request, "sales/proposal_list.html", {"page": page_of(request, found)})
+    found, partner = listed_for_partner(request, queries.proposals_visible_to(user=request.user))
+    return render(
+        request,
+        "sales/proposal_list.html",
+        {"page": page_of(request, found), "listed_partner": partner},
+    )
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from ladoga.accounts.access import get_visible_or_404, visible
 from ladoga.core.errors import DomainError, ValidationFailed
 from ladoga.loyalty.queries import card_lookup
+from ladoga.partners.cards import partner_of_request
 from ladoga.partners.models import Counterparty, Partner
 from ladoga.partners.queries import partners_visible_to
 from ladoga.web.prg import violations_keep, violations_take
@@ -35,6 +36,7 @@ from ._common import (
     partner_options_page,
     partner_options_show,
 )
+from .partner_card import listed_for_partner
 
 
 def _order(request, order_id: int) -> CustomerOrder:
@@ -56,6 +58,7 @@ def order_list(request):
         found = found.filter(status=status)
     if q:
         found = found.filter(number__icontains=q) | found.filter(partner__name__icontains=q)
+    found, partner = listed_for_partner(request, found)
     return render(
         request,
         "sales/order_list.html",
@@ -63,7 +66,8 @@ def order_list(request):
             "page": page_of(request, found),
             "filters": {"status": status, "q": q},
             "statuses": OrderStatus.choices,
-            "filtered": bool(status or q),
+            "filtered": bool(status or q or partner),
+            "listed_partner": partner,
         },
     )
 
@@ -174,6 +178,11 @@ def order_form(request, order_id: int | None = None):
         )
     else:
         initial = {"date": timezone.localdate()}
+    # From the partner card: that partner, chosen (404 for one the user may not see).
+    active_partners = partners_visible_to(user=request.user).filter(status="active")
+    client = None if order else partner_of_request(request, active_partners)
+    if client is not None:
+        initial["partner"] = client.pk
     form = OrderForm(
         request.POST or None,
         initial=initial,
@@ -211,7 +220,7 @@ def order_form(request, order_id: int | None = None):
             request, _("Order %(number)s is saved.") % {"number": submitted.saved.number}
         )
         return redirect("sales:order_detail", submitted.saved.pk)
-    partner_options_show(form, request.user, order)
+    partner_options_show(form, request.user, order, partner=client)
     return render(
         request,
         "sales/order_form.html",
