@@ -86,7 +86,8 @@ class Submission:
 def form_submit(request, form, save: Callable, *, formset=None, filled_by: str = "") -> Submission:
     """A form's round trip on POST: when the form (and `formset`, if any) is valid,
     `save(data)` calls the service — `save(data, rows)` with a formset, `rows` being the
-    cleaned data of the rows whose `filled_by` field is filled in. The service's
+    cleaned data of the rows whose `filled_by` field is filled in and that are not marked
+    for removal (a formset's DELETE box). The service's
     violations go onto the fields (onto the rows they name, for a formset) and nothing is
     saved; a GET only shows the form."""
     if request.method != "POST":
@@ -100,7 +101,7 @@ def form_submit(request, form, save: Callable, *, formset=None, filled_by: str =
         rows = [
             index
             for index, row in enumerate(formset.forms)
-            if row.cleaned_data.get(filled_by) is not None
+            if row.cleaned_data.get(filled_by) is not None and not row.cleaned_data.get("DELETE")
         ]
         return Submission(
             saved=save(form.cleaned_data, [formset.forms[index].cleaned_data for index in rows])

@@ -24,7 +24,6 @@ from ..models import (
     Contract,
     CustomerOrder,
     OrderStatus,
-    Product,
 )
 from ..services._common import DOCUMENTS
 from ._common import (
@@ -147,7 +146,7 @@ def order_form(request, order_id: int | None = None):
     if order is not None and order.is_posted:
         messages.error(request, _("A posted order is changed only after unposting it."))
         return redirect("sales:order_detail", order.pk)
-    products = Product.objects.filter(is_archived=False)
+    products = queries.products_visible_to(user=request.user).filter(is_archived=False)
     initial, lines_initial = {}, []
     if order is not None:
         initial = {
@@ -169,7 +168,7 @@ def order_form(request, order_id: int | None = None):
             }
             for line in order.lines.order_by("position", "id")
         ]
-        products = Product.objects.filter(is_archived=False) | Product.objects.filter(
+        products = products | queries.products_visible_to(user=request.user).filter(
             pk__in=[line["product"] for line in lines_initial]
         )
     else:
