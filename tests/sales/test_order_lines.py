@@ -49,6 +49,17 @@ def order_data(order, *rows, **changes) -> dict:
     return data
 
 
+def refused(client, url: str, data: dict):
+    """POST a form the page refuses: the answer is a redirect back to the form
+    (POST-redirect-GET), whose next GET shows the input and the errors, once."""
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert response.url == url
+    shown = client.get(url)
+    assert shown.status_code == 200
+    return shown
+
+
 def lines_of(order) -> list[tuple]:
     return list(
         OrderLine.objects.filter(order=order)
@@ -260,8 +271,7 @@ def test_a_number_the_line_cannot_hold_is_refused_and_nothing_is_written(
         (products["P-1"].pk, "10", "", False),
         (products["P-2"].pk, row["quantity"], row["price"], False),
     )
-    response = browser_as("owner").post(reverse("sales:order_edit", args=[order.pk]), data)
-    assert response.status_code == 400
+    response = refused(browser_as("owner"), reverse("sales:order_edit", args=[order.pk]), data)
     assert message in page(response)
     line = response.context["formset"].forms[1]
     assert any(message in str(e) for e in line.errors[field])
@@ -270,19 +280,45 @@ def test_a_number_the_line_cannot_hold_is_refused_and_nothing_is_written(
     assert order.version == data["version"]
 
 
+def test_a_refused_form_is_shown_once_with_its_input_and_a_reload_shows_it_afresh(
+    browser_as, partner, counterparty, agreement, products
+):
+    owner = browser_as("owner")
+    url = reverse("sales:order_create")
+    data = {
+        "partner": partner.pk,
+        "counterparty": counterparty.pk,
+        "agreement": agreement.pk,
+        "date": DAY.isoformat(),
+        "lines-TOTAL_FORMS": "2",
+        "lines-INITIAL_FORMS": "0",
+        "lines-0-product": products["P-1"].pk,
+        "lines-0-quantity": "3,5",
+        "lines-1-product": products["P-2"].pk,
+        "lines-1-quantity": "1.234,5",
+    }
+    html = page(refused(owner, url, data))
+    assert "has both a dot and a comma" in html
+    # The input is all there: the partner with its counterparty offered, both rows.
+    assert 'value="1.234,5"' in html and 'value="3,5"' in html
+    assert "P-1 Cement M500" in html and "P-2 Sand" in html
+    assert re.search(rf'<option value="{counterparty.pk}" selected>IP Petrov</option>', html)
+    assert not CustomerOrder.objects.exists()
+    again = page(owner.get(url))
+    assert "has both a dot and a comma" not in again and "1.234,5" not in again
+
+
 def test_a_line_whose_amount_outgrows_its_column_is_refused(browser_as, order, products):
     before = lines_of(order)
     data = order_data(order, (products["P-1"].pk, "999999999999", "9999999999999", False))
-    response = browser_as("owner").post(reverse("sales:order_edit", args=[order.pk]), data)
-    assert response.status_code == 400
+    response = refused(browser_as("owner"), reverse("sales:order_edit", args=[order.pk]), data)
     assert lines_of(order) == before
 
 
 def test_a_negative_quantity_is_refused_and_nothing_is_written(browser_as, order, products):
     before = lines_of(order)
     data = order_data(order, (products["P-1"].pk, "-3,5", "", False))
-    response = browser_as("owner").post(reverse("sales:order_edit", args=[order.pk]), data)
-    assert response.status_code == 400
+    response = refused(browser_as("owner"), reverse("sales:order_edit", args=[order.pk]), data)
     assert "The quantity must be more than zero." in page(response)
     assert lines_of(order) == before
 
@@ -292,8 +328,7 @@ def test_a_product_the_picker_would_not_offer_is_refused(browser_as, order, prod
     before = lines_of(order)
     for product in (products["P-3"].pk, 999999, "x"):
         data = order_data(order, (product, "1", "", False))
-        response = browser_as("owner").post(reverse("sales:order_edit", args=[order.pk]), data)
-        assert response.status_code == 400
+        response = refused(browser_as("owner"), reverse("sales:order_edit", args=[order.pk]), data)
         assert "Choose a product from the search results." in page(response)
     assert lines_of(order) == before
 
@@ -308,8 +343,7 @@ def test_a_new_proposal_with_bad_quantity_writes_nothing(browser_as, partner, ag
         "lines-0-product": products["P-1"].pk,
         "lines-0-quantity": "1.234,5",
     }
-    response = browser_as("owner").post(reverse("sales:proposal_create"), data)
-    assert response.status_code == 400
+    response = refused(browser_as("owner"), reverse("sales:proposal_create"), data)
     assert "has both a dot and a comma" in page(response)
     assert not Proposal.objects.exists()
 

@@ -33,6 +33,8 @@ from ._common import (
     page_of,
     partner_options_page,
     partner_options_show,
+    refused_redirect,
+    refused_take,
 )
 
 
@@ -173,18 +175,23 @@ def order_form(request, order_id: int | None = None):
         )
     else:
         initial = {"date": timezone.localdate()}
+    key = f"order-form:{order.pk if order else 'new'}"
+    refused = refused_take(request, key)
+    data = request.POST if request.method == "POST" else getattr(refused, "data", None)
     form = OrderForm(
-        request.POST or None,
+        data,
         initial=initial,
         editing=order is not None,
         **_form_querysets(request.user, order),
     )
     formset = LineFormSet(
-        request.POST or None,
+        data,
         initial=lines_initial,
         prefix="lines",
         form_kwargs={"products": products.order_by("name")},
     )
+    if refused is not None:
+        refused.show(form, formset)
 
     def save(data: dict, rows: list[dict]) -> CustomerOrder:
         lines = [_line(row) for row in rows]
@@ -210,11 +217,14 @@ def order_form(request, order_id: int | None = None):
             request, _("Order %(number)s is saved.") % {"number": submitted.saved.number}
         )
         return redirect("sales:order_detail", submitted.saved.pk)
+    if request.method == "POST" and submitted.status == 400:
+        return refused_redirect(request, key, form, formset, submitted)
     partner_options_show(form, request.user, order)
+    line_errors = refused.row_errors if refused is not None else submitted.row_errors
     return render(
         request,
         "sales/order_form.html",
-        {"form": form, "formset": formset, "order": order, "line_errors": submitted.row_errors},
+        {"form": form, "formset": formset, "order": order, "line_errors": line_errors},
         status=submitted.status,
     )
 
