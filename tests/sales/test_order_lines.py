@@ -49,7 +49,7 @@ def order_data(order, *rows, **changes) -> dict:
     return data
 
 
-def refused(client, url: str, data: dict):
+def post_refused(client, url: str, data: dict):
     """POST a form the page refuses: the answer is a redirect back to the form
     (POST-redirect-GET), whose next GET shows the input and the errors, once."""
     response = client.post(url, data)
@@ -271,7 +271,7 @@ def test_a_number_the_line_cannot_hold_is_refused_and_nothing_is_written(
         (products["P-1"].pk, "10", "", False),
         (products["P-2"].pk, row["quantity"], row["price"], False),
     )
-    response = refused(browser_as("owner"), reverse("sales:order_edit", args=[order.pk]), data)
+    response = post_refused(browser_as("owner"), reverse("sales:order_edit", args=[order.pk]), data)
     assert message in page(response)
     line = response.context["formset"].forms[1]
     assert any(message in str(e) for e in line.errors[field])
@@ -297,7 +297,7 @@ def test_a_refused_form_is_shown_once_with_its_input_and_a_reload_shows_it_afres
         "lines-1-product": products["P-2"].pk,
         "lines-1-quantity": "1.234,5",
     }
-    html = page(refused(owner, url, data))
+    html = page(post_refused(owner, url, data))
     assert "has both a dot and a comma" in html
     # The input is all there: the partner with its counterparty offered, both rows.
     assert 'value="1.234,5"' in html and 'value="3,5"' in html
@@ -311,14 +311,15 @@ def test_a_refused_form_is_shown_once_with_its_input_and_a_reload_shows_it_afres
 def test_a_line_whose_amount_outgrows_its_column_is_refused(browser_as, order, products):
     before = lines_of(order)
     data = order_data(order, (products["P-1"].pk, "999999999999", "9999999999999", False))
-    response = refused(browser_as("owner"), reverse("sales:order_edit", args=[order.pk]), data)
+    response = post_refused(browser_as("owner"), reverse("sales:order_edit", args=[order.pk]), data)
+    assert "the number does not fit" in page(response)
     assert lines_of(order) == before
 
 
 def test_a_negative_quantity_is_refused_and_nothing_is_written(browser_as, order, products):
     before = lines_of(order)
     data = order_data(order, (products["P-1"].pk, "-3,5", "", False))
-    response = refused(browser_as("owner"), reverse("sales:order_edit", args=[order.pk]), data)
+    response = post_refused(browser_as("owner"), reverse("sales:order_edit", args=[order.pk]), data)
     assert "The quantity must be more than zero." in page(response)
     assert lines_of(order) == before
 
@@ -328,7 +329,7 @@ def test_a_product_the_picker_would_not_offer_is_refused(browser_as, order, prod
     before = lines_of(order)
     for product in (products["P-3"].pk, 999999, "x"):
         data = order_data(order, (product, "1", "", False))
-        response = refused(browser_as("owner"), reverse("sales:order_edit", args=[order.pk]), data)
+        response = post_refused(browser_as("owner"), reverse("sales:order_edit", args=[order.pk]), data)
         assert "Choose a product from the search results." in page(response)
     assert lines_of(order) == before
 
@@ -343,7 +344,7 @@ def test_a_new_proposal_with_bad_quantity_writes_nothing(browser_as, partner, ag
         "lines-0-product": products["P-1"].pk,
         "lines-0-quantity": "1.234,5",
     }
-    response = refused(browser_as("owner"), reverse("sales:proposal_create"), data)
+    response = post_refused(browser_as("owner"), reverse("sales:proposal_create"), data)
     assert "has both a dot and a comma" in page(response)
     assert not Proposal.objects.exists()
 
