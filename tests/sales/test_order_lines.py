@@ -329,7 +329,9 @@ def test_a_product_the_picker_would_not_offer_is_refused(browser_as, order, prod
     before = lines_of(order)
     for product in (products["P-3"].pk, 999999, "x"):
         data = order_data(order, (product, "1", "", False))
-        response = post_refused(browser_as("owner"), reverse("sales:order_edit", args=[order.pk]), data)
+        response = post_refused(
+            browser_as("owner"), reverse("sales:order_edit", args=[order.pk]), data
+        )
         assert "Choose a product from the search results." in page(response)
     assert lines_of(order) == before
 
