@@ -4,12 +4,14 @@ rows added and removed in one save, quantities and prices typed in either langua
 kept within their columns (bad input: a clear error, nothing written), and a refused
 posting that stays on the order's page (POST-redirect-GET: a reload is a plain GET)."""
 
+import datetime
 import re
 from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
 
+from ladoga.loyalty import services as loyalty
 from ladoga.sales import services
 from ladoga.sales.models import Agreement, CustomerOrder, OrderLine, Proposal, ProposalLine
 
@@ -127,6 +129,43 @@ def test_line_price_is_the_price_the_service_stores(
     )
     stored = order.lines.get(product=products["P-2"]).price
     assert D(asked.json()["price"]) == stored == D("114.00")
+
+
+def test_line_price_takes_the_loyalty_cards_discount_as_the_order_does(
+    browser_as, partner, counterparty, agreement, products, owner
+):
+    kind = loyalty.card_kind_create(
+        name="Silver", percent=D("7"), prefix="200", length=13, check_digit="ean13"
+    )
+    card = loyalty.card_issue(kind=kind, partner=partner, issued_on=datetime.date(2026, 1, 10))
+    asked = browser_as("owner").get(
+        reverse(PRICE),
+        {
+            "product": products["P-1"].pk,
+            "agreement": agreement.pk,
+            "partner": partner.pk,
+            "date": DAY.isoformat(),
+            "card": card.number,
+        },
+    )
+    # The larger of the card's 7 % and the agreement's 5 %.
+    assert asked.json()["price"] == "465.00"
+    order = services.order_create(
+        partner=partner,
+        counterparty=counterparty,
+        agreement=agreement,
+        date=DAY,
+        loyalty_card=card,
+        lines=[services.LineIn(product=products["P-1"], quantity=D("1"))],
+        by=owner,
+    )
+    assert order.lines.get().price == D(asked.json()["price"])
+    # A card number nobody may see gives no discount.
+    unknown = browser_as("owner").get(
+        reverse(PRICE),
+        {"product": products["P-1"].pk, "agreement": agreement.pk, "card": "2009999999999"},
+    )
+    assert unknown.json()["price"] == "475.00"
 
 
 def test_line_price_without_an_agreement_tells_only_the_vat_rate(browser_as, products):
