@@ -95,7 +95,8 @@ def test_picking_a_partner_fills_its_selects_and_the_draft_is_saved_with_it(sess
 
     page.select_option("#id_counterparty", label="IP Petrov")
     page.select_option("#id_agreement", label=str(montazh["own"]))
-    page.select_option("#id_lines-0-product", label=str(sales["cement"]))
+    page.get_by_test_id("line-product-search").press_sequentially("cem")
+    page.get_by_test_id("line-product-option").filter(has_text="Cement M500").click()
     page.fill("#id_lines-0-quantity", "4")
     page.get_by_test_id("order-save").click()
 

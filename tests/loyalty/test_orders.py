@@ -14,6 +14,7 @@ from ladoga.sales import services
 from ladoga.sales.errors import PostingBlocked
 from ladoga.sales.models import CustomerOrder, OrderStatus
 from ladoga.sales.services import LineIn
+from tests.sales.conftest import refused
 
 from .conftest import DAY
 
@@ -240,7 +241,8 @@ def test_order_form_with_an_expired_card_shows_the_error(
             "lines-0-product": products["P-1"].pk,
             "lines-0-quantity": "2",
         },
+        follow=True,
     )
-    assert response.status_code == 400
+    assert refused(response)
     assert f"Loyalty card {expired.number} is not valid on 2026-03-02." in response.content.decode()
     assert not CustomerOrder.objects.exists()

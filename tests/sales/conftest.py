@@ -56,6 +56,17 @@ def other_partner(actors):
     return partner_create(name="Other client", manager=actors["outsider"])
 
 
+def refused(response) -> bool:
+    """A form the page refused (followed with `follow=True`): the POST answered a redirect
+    back to the form's own page (POST-redirect-GET), whose GET shows the input and errors."""
+    chain = response.redirect_chain
+    return (
+        response.status_code == 200
+        and [code for _url, code in chain] == [302]
+        and chain[0][0] == response.request["PATH_INFO"]
+    )
+
+
 def counterparty_of(partner: Partner, name: str = "IP Petrov") -> Counterparty:
     return Counterparty.objects.create(partner=partner, short_name=name, kind="person")
 

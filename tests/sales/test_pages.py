@@ -23,7 +23,7 @@ from ladoga.sales.models import (
 )
 from ladoga.sales.services import LineIn
 
-from .conftest import DAY
+from .conftest import DAY, refused
 
 
 def page(response) -> str:
@@ -114,8 +114,9 @@ def test_order_form_refuses_a_partner_the_user_cannot_see(
             "lines-0-product": products["P-1"].pk,
             "lines-0-quantity": "2",
         },
+        follow=True,
     )
-    assert response.status_code == 400
+    assert refused(response)
     assert field_errors(response, "partner") == ["Choose a partner from the search results."]
     assert "Choose a partner from the search results." in page(response)
     assert "Other client" not in page(response)
@@ -721,9 +722,11 @@ def test_proposal_form_refuses_a_partner_the_user_cannot_see(
     browser_as, other_partner, agreement, products
 ):
     response = browser_as("owner").post(
-        reverse("sales:proposal_create"), proposal_data(other_partner, agreement, products)
+        reverse("sales:proposal_create"),
+        proposal_data(other_partner, agreement, products),
+        follow=True,
     )
-    assert response.status_code == 400
+    assert refused(response)
     assert field_errors(response, "partner") == ["Choose a partner from the search results."]
     assert "Other client" not in page(response)
     assert not Proposal.objects.exists()
@@ -742,20 +745,20 @@ def test_proposal_form_shows_bad_lines_and_writes_nothing(browser_as, partner, a
             "lines-1-quantity": "",
         },
     )
-    response = client.post(reverse("sales:proposal_create"), empty)
-    assert response.status_code == 400
+    response = client.post(reverse("sales:proposal_create"), empty, follow=True)
+    assert refused(response)
     assert response.context["line_errors"] == ["Add at least one line."]
     assert 'data-testid="line-errors"' in page(response)
 
     negative = proposal_data(partner, agreement, products, **{"lines-1-quantity": "-4"})
-    response = client.post(reverse("sales:proposal_create"), negative)
-    assert response.status_code == 400
+    response = client.post(reverse("sales:proposal_create"), negative, follow=True)
+    assert refused(response)
     second = response.context["formset"].forms[1]
     assert second.errors["quantity"] == ["The quantity must be more than zero."]
     assert "The quantity must be more than zero." in page(response)
 
     early = proposal_data(partner, agreement, products, valid_until="2026-03-01")
-    response = client.post(reverse("sales:proposal_create"), early)
+    response = client.post(reverse("sales:proposal_create"), early, follow=True)
     assert field_errors(response, "valid_until") == ["A proposal cannot expire before its date."]
     assert not Proposal.objects.exists()
 

@@ -149,10 +149,53 @@ class OrderForm(DocumentHeadForm):
         self.fields["loyalty_card"].widget.attrs.setdefault("class", "input")
 
 
-class ProposalLineForm(forms.Form):
-    """A line of a proposal: a product and its quantity (the price is the agreement's)."""
+class ProductPick(forms.HiddenInput):
+    """A line's product chosen by searching as you type (htmx asks
+    `sales:line_product_search`): the same picker as PartnerPick (sales.js), whose chosen
+    product also tells its VAT rate (`data-vat-rate`) for the live totals. `queryset`
+    (set by ProductField) names the products whose names may be shown."""
 
-    product = forms.ModelChoiceField(queryset=None, label=_("Product"), required=False)
+    template_name = "sales/widgets/product_pick.html"
+    queryset = None
+
+    @property
+    def is_hidden(self) -> bool:
+        return False  # a visible picker in the row, not a hidden field of the form
+
+    def id_for_label(self, id_):
+        return f"{id_}_search" if id_ else id_
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        picked = None
+        if self.queryset is not None and str(value or "").isdigit():
+            picked = self.queryset.filter(pk=int(value)).first()
+        context["widget"]["picked"] = picked
+        return context
+
+
+class ProductField(forms.ModelChoiceField):
+    """A product from `queryset` (the active ones the user may see, and the document's
+    own), picked with ProductPick; an id outside it is refused like an unknown one."""
+
+    widget = ProductPick
+    default_error_messages = {
+        "invalid_choice": _("Choose a product from the search results."),
+    }
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset)
+        self.widget.queryset = self.queryset
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+
+class ProposalLineForm(forms.Form):
+    """A line of a proposal: a product and its quantity (the price is the agreement's).
+    A quantity is typed in either language ("3,5" or "3.5") and kept within its column
+    (15 digits, 3 of them decimals)."""
+
+    product = ProductField(queryset=None, label=_("Product"), required=False)
     quantity = DecimalField(label=_("Quantity"), max_digits=15, decimal_places=3, required=False)
 
     def __init__(self, *args, products, **kwargs):
@@ -176,7 +219,22 @@ class LineForm(ProposalLineForm):
     )
 
 
-LineFormSet = forms.formset_factory(LineForm, extra=3, max_num=200)
+class LinesBase(forms.BaseFormSet):
+    """Document lines: a row's "Remove" box (`data-line-remove` for sales.js) leaves it
+    out when the document is saved."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove")
+            form.fields["DELETE"].widget.attrs["data-line-remove"] = ""
+
+
+# One empty row to begin with; the "Add a line" button adds more without saving (sales.js),
+# and a row's "Remove" box leaves it out when the document is saved.
+LineFormSet = forms.formset_factory(
+    LineForm, formset=LinesBase, extra=1, max_num=200, can_delete=True
+)
 
 
 class UnpostForm(forms.Form):
@@ -372,7 +430,9 @@ class ProposalForm(DocumentHeadForm):
     valid_until = forms.DateField(label=_("Valid until"), widget=DateInput(), required=False)
 
 
-ProposalLineFormSet = forms.formset_factory(ProposalLineForm, extra=3, max_num=200)
+ProposalLineFormSet = forms.formset_factory(
+    ProposalLineForm, formset=LinesBase, extra=1, max_num=200, can_delete=True
+)
 
 
 class SegmentRuleForm(forms.Form):

@@ -15,7 +15,7 @@ from ladoga.accounts.access import visible
 from ladoga.core.numbers import half_up
 from ladoga.partners.models import Partner
 
-from . import rules
+from . import pricing, rules
 from .models import (
     Agreement,
     AgreementKind,
@@ -392,3 +392,61 @@ def partner_debt(partner: Partner, *, user) -> Decimal:
         total=Sum("amount")
     )["total"] or Decimal("0")
     return max(shipped - paid, Decimal("0"))
+
+
+# Lines edited in place (the order and proposal forms): the product picker and the price
+# a chosen product takes.
+
+LINE_PRODUCTS_LIMIT = 20
+
+
+def line_products_find(*, user, q: str, limit: int = LINE_PRODUCTS_LIMIT) -> list[Product]:
+    """The active products `user` may see whose name or code holds `q` (any case), by
+    name: at most `limit` + 1, so that the caller can tell there are more."""
+    q = q.strip()
+    if not q:
+        return []
+    found = products_visible_to(user=user).filter(is_archived=False)
+    found = found.filter(Q(name__icontains=q) | Q(code__icontains=q)).order_by("name", "id")
+    return list(found[: limit + 1])
+
+
+@dataclass(frozen=True)
+class LinePrice:
+    """What a line of a document under `agreement` takes when its product is chosen: the
+    agreement's price on the date (None without an agreement or a price), the product's
+    VAT rate and the agreement's tax regime (None without an agreement)."""
+
+    price: Decimal | None
+    vat_rate: Decimal
+    tax_regime: str | None
+
+
+def line_price(
+    *,
+    user,
+    product_id: int,
+    agreement_id: int | None,
+    on: datetime.date,
+    partner_id: int | None = None,
+    card=None,
+) -> LinePrice | None:
+    """The price a line takes, priced as the order and proposal services price a line
+    given without a price (`pricing.agreement_prices`, the loyalty card's discount
+    included); None when the user may not see the product or the agreement."""
+    product = products_visible_to(user=user).filter(pk=product_id).first()
+    if product is None:
+        return None
+    if agreement_id is None:
+        return LinePrice(price=None, vat_rate=product.vat_rate, tax_regime=None)
+    agreement = agreements_visible_to(user=user).filter(pk=agreement_id).first()
+    if agreement is None:
+        return None
+    price = pricing.agreement_prices(
+        agreement=agreement,
+        product_ids=[product.pk],
+        on=on,
+        partner_id=partner_id or 0,
+        card=card,
+    )[product.pk]
+    return LinePrice(price=price, vat_rate=product.vat_rate, tax_regime=agreement.tax_regime)

@@ -3,6 +3,7 @@ from django.urls import path
 from .views import (
     agreements,
     catalogue,
+    lines,
     orders,
     partner_card,
     pick,
@@ -65,6 +66,8 @@ urlpatterns = [
         name="proposal_transition",
     ),
     path("partners/search/", pick.partner_search, name="partner_search"),
+    path("lines/products/", lines.line_product_search, name="line_product_search"),
+    path("lines/price/", lines.line_price, name="line_price"),
     path("proposals/<int:proposal_id>/print/", printing.proposal_print, name="proposal_print"),
     path("invoices/<int:invoice_id>/print/", printing.invoice_print, name="invoice_print"),
     path("company/", catalogue.company, name="company"),

@@ -13,8 +13,9 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
-from django.shortcuts import render
+from django.forms.utils import ErrorDict, ErrorList
+from django.http import Http404, QueryDict
+from django.shortcuts import redirect, render
 
 from ladoga.accounts.access import visible
 from ladoga.core.errors import DomainError
@@ -86,7 +87,8 @@ class Submission:
 def form_submit(request, form, save: Callable, *, formset=None, filled_by: str = "") -> Submission:
     """A form's round trip on POST: when the form (and `formset`, if any) is valid,
     `save(data)` calls the service — `save(data, rows)` with a formset, `rows` being the
-    cleaned data of the rows whose `filled_by` field is filled in. The service's
+    cleaned data of the rows whose `filled_by` field is filled in and that are not marked
+    for removal (a formset's DELETE box). The service's
     violations go onto the fields (onto the rows they name, for a formset) and nothing is
     saved; a GET only shows the form."""
     if request.method != "POST":
@@ -100,7 +102,7 @@ def form_submit(request, form, save: Callable, *, formset=None, filled_by: str =
         rows = [
             index
             for index, row in enumerate(formset.forms)
-            if row.cleaned_data.get(filled_by) is not None
+            if row.cleaned_data.get(filled_by) is not None and not row.cleaned_data.get("DELETE")
         ]
         return Submission(
             saved=save(form.cleaned_data, [formset.forms[index].cleaned_data for index in rows])
@@ -112,6 +114,69 @@ def form_submit(request, form, save: Callable, *, formset=None, filled_by: str =
             status=errors_onto(form, error, rows=(formset.prefix,)),
             row_errors=row_errors_onto(formset, error, formset.prefix, rows),
         )
+
+
+# A refused document form (an order's or a proposal's, with its lines) goes through
+# POST-redirect-GET too (web.prg): its input and errors travel in the session, once, to the
+# form's next GET, so that a reload or a language switch shows the page, never posts again.
+REFUSED = "prg:document:"
+
+
+@dataclass
+class Refused:
+    """A refused document form kept for its page's next GET: the input, the head's
+    errors, each row's errors, the errors about the rows as a whole."""
+
+    data: QueryDict
+    errors: dict
+    rows: list
+    row_errors: list[str]
+    non_form: list[str]
+
+    def show(self, form, formset) -> None:
+        """Put the kept errors back on `form` and `formset` (bound to `data`), after a
+        validation that gives them their cleaned data (the partner chosen, for its
+        selects)."""
+        form.is_valid()
+        formset.is_valid()
+        form._errors = ErrorDict({f: ErrorList(m) for f, m in self.errors.items()})
+        for row, kept in zip(formset.forms, self.rows, strict=False):
+            row._errors = ErrorDict({f: ErrorList(m) for f, m in kept.items()})
+        formset._non_form_errors = formset.error_class(self.non_form)
+
+
+def refused_keep(request, key: str, form, formset, row_errors: list[str]) -> None:
+    """Keep a refused `form` and its `formset` (the same POST) for `refused_take`."""
+    data = {name: request.POST.getlist(name) for name in request.POST}
+    data.pop("csrfmiddlewaretoken", None)
+
+    def errors_of(f) -> dict:
+        return {name: [str(e) for e in errors] for name, errors in f.errors.items()}
+
+    request.session[REFUSED + key] = {
+        "data": data,
+        "errors": errors_of(form),
+        "rows": [errors_of(row) for row in formset.forms],
+        "row_errors": [str(e) for e in row_errors],
+        "non_form": [str(e) for e in formset.non_form_errors()],
+    }
+
+
+def refused_take(request, key: str) -> Refused | None:
+    """The refused form kept under `key`, once (a reload shows the page afresh)."""
+    kept = request.session.pop(REFUSED + key, None) if request.method == "GET" else None
+    if not kept:
+        return None
+    data = QueryDict(mutable=True)
+    for name, values in kept["data"].items():
+        data.setlist(name, values)
+    return Refused(data, kept["errors"], kept["rows"], kept["row_errors"], kept["non_form"])
+
+
+def refused_redirect(request, key: str, form, formset, submitted: "Submission"):
+    """After a refused POST: keep the form and answer a redirect to the same page."""
+    refused_keep(request, key, form, formset, submitted.row_errors)
+    return redirect(request.get_full_path())
 
 
 def command_run(request, command: Callable, success: Callable[[Any], str]) -> bool:

@@ -25,7 +25,6 @@ from ..models import (
     Contract,
     CustomerOrder,
     OrderStatus,
-    Product,
 )
 from ..services._common import DOCUMENTS
 from ._common import (
@@ -35,6 +34,8 @@ from ._common import (
     page_of,
     partner_options_page,
     partner_options_show,
+    refused_redirect,
+    refused_take,
 )
 from .partner_card import listed_for_partner
 
@@ -151,7 +152,7 @@ def order_form(request, order_id: int | None = None):
     if order is not None and order.is_posted:
         messages.error(request, _("A posted order is changed only after unposting it."))
         return redirect("sales:order_detail", order.pk)
-    products = Product.objects.filter(is_archived=False)
+    products = queries.products_visible_to(user=request.user).filter(is_archived=False)
     initial, lines_initial = {}, []
     if order is not None:
         initial = {
@@ -173,7 +174,7 @@ def order_form(request, order_id: int | None = None):
             }
             for line in order.lines.order_by("position", "id")
         ]
-        products = Product.objects.filter(is_archived=False) | Product.objects.filter(
+        products = products | queries.products_visible_to(user=request.user).filter(
             pk__in=[line["product"] for line in lines_initial]
         )
     else:
@@ -183,18 +184,23 @@ def order_form(request, order_id: int | None = None):
     client = None if order else partner_of_request(request, active_partners)
     if client is not None:
         initial["partner"] = client.pk
+    key = f"order-form:{order.pk if order else 'new'}"
+    refused = refused_take(request, key)
+    data = request.POST if request.method == "POST" else getattr(refused, "data", None)
     form = OrderForm(
-        request.POST or None,
+        data,
         initial=initial,
         editing=order is not None,
         **_form_querysets(request.user, order),
     )
     formset = LineFormSet(
-        request.POST or None,
+        data,
         initial=lines_initial,
         prefix="lines",
         form_kwargs={"products": products.order_by("name")},
     )
+    if refused is not None:
+        refused.show(form, formset)
 
     def save(data: dict, rows: list[dict]) -> CustomerOrder:
         lines = [_line(row) for row in rows]
@@ -220,11 +226,14 @@ def order_form(request, order_id: int | None = None):
             request, _("Order %(number)s is saved.") % {"number": submitted.saved.number}
         )
         return redirect("sales:order_detail", submitted.saved.pk)
+    if request.method == "POST" and submitted.status == 400:
+        return refused_redirect(request, key, form, formset, submitted)
     partner_options_show(form, request.user, order, partner=client)
+    line_errors = refused.row_errors if refused is not None else submitted.row_errors
     return render(
         request,
         "sales/order_form.html",
-        {"form": form, "formset": formset, "order": order, "line_errors": submitted.row_errors},
+        {"form": form, "formset": formset, "order": order, "line_errors": line_errors},
         status=submitted.status,
     )
 

@@ -25,6 +25,8 @@ from ._common import (
     form_submit,
     partner_options_page,
     partner_options_show,
+    refused_redirect,
+    refused_take,
     transition_run,
 )
 
@@ -138,19 +140,24 @@ def proposal_form(request, proposal_id: int | None = None):
         )
     else:
         initial = {"date": timezone.localdate()}
+    key = f"proposal-form:{proposal.pk if proposal else 'new'}"
+    refused = refused_take(request, key)
+    data = request.POST if request.method == "POST" else getattr(refused, "data", None)
     form = ProposalForm(
-        request.POST or None,
+        data,
         initial=initial,
         partners=partners_visible_to(user=user).filter(status="active"),
         agreements=agreements_accepted(user, proposal),
         editing=proposal is not None,
     )
     formset = ProposalLineFormSet(
-        request.POST or None,
+        data,
         initial=lines_initial,
         prefix="lines",
         form_kwargs={"products": products.order_by("name", "id")},
     )
+    if refused is not None:
+        refused.show(form, formset)
 
     def save(data: dict, rows: list[dict]) -> Proposal:
         lines = [_line(row) for row in rows]
@@ -167,6 +174,8 @@ def proposal_form(request, proposal_id: int | None = None):
             request, _("Proposal %(number)s is saved.") % {"number": submitted.saved.number}
         )
         return redirect("sales:proposal_detail", submitted.saved.pk)
+    if request.method == "POST" and submitted.status == 400:
+        return refused_redirect(request, key, form, formset, submitted)
     partner_options_show(form, user, proposal)
     return render(
         request,
@@ -174,7 +183,7 @@ def proposal_form(request, proposal_id: int | None = None):
         {
             "form": form,
             "formset": formset,
-            "line_errors": submitted.row_errors,
+            "line_errors": refused.row_errors if refused is not None else submitted.row_errors,
             "proposal": proposal,
             "may_change": user.has_perm(DOCUMENTS),
         },
