@@ -149,29 +149,17 @@ class OrderForm(DocumentHeadForm):
         self.fields["loyalty_card"].widget.attrs.setdefault("class", "input")
 
 
-class ProductPick(forms.HiddenInput):
+class ProductPick(PartnerPick):
     """A line's product chosen by searching as you type (htmx asks
     `sales:line_product_search`): the same picker as PartnerPick (sales.js), whose chosen
     product also tells its VAT rate (`data-vat-rate`) for the live totals. `queryset`
     (set by ProductField) names the products whose names may be shown."""
 
     template_name = "sales/widgets/product_pick.html"
-    queryset = None
 
     @property
     def is_hidden(self) -> bool:
         return False  # a visible picker in the row, not a hidden field of the form
-
-    def id_for_label(self, id_):
-        return f"{id_}_search" if id_ else id_
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        picked = None
-        if self.queryset is not None and str(value or "").isdigit():
-            picked = self.queryset.filter(pk=int(value)).first()
-        context["widget"]["picked"] = picked
-        return context
 
 
 class ProductField(forms.ModelChoiceField):
