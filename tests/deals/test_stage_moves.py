@@ -140,3 +140,16 @@ def test_the_next_stage_a_card_offers_is_still_checked_by_the_move(browser_as, d
     assert counts() == before
     assert StageTransition.objects.count() == transitions
     assert Deal.objects.get(pk=deal.pk).stage.code == "qualification"
+
+
+@pytest.mark.parametrize("actor, sees_codes", [("owner", False), ("admin", True)])
+def test_stage_codes_are_shown_only_to_who_configures_the_kinds(
+    browser_as, strict, actor, sees_codes
+):
+    """Point 9: a stage's code is a setting (the API's `stage_code`); the kind's page names
+    it to those who configure kinds, everyone else reads the stage names."""
+    page = browser_as(actor).get(f"/deals/kinds/{strict.pk}/").content.decode()
+
+    assert stage(strict, "needs").name in page
+    assert ('data-testid="stage-code">client_classified<' in page) is sees_codes
+    assert ("client_classified" in page) is sees_codes

@@ -126,3 +126,16 @@ def test_the_changes_tab_shows_labels_and_names(session, pipeline, anna):
     text = page.locator("main").inner_text()
     assert "exhibition" not in text and "[" not in text and "{" not in text
     assert session.problems() == []
+
+
+def test_a_manager_reads_stage_names_not_codes(session, pipeline):
+    kind, _bare, _ready, _contact = pipeline
+    session.sign_in()
+    page = session.page
+
+    session.goto(f"/deals/kinds/{kind.pk}/")
+
+    expect(page.get_by_test_id("kind-stages")).to_contain_text("Second")
+    expect(page.get_by_test_id("stage-code")).to_have_count(0)
+    expect(page.get_by_test_id("kind-stages")).not_to_contain_text("second")
+    assert session.problems() == []
