@@ -488,11 +488,8 @@ def deal_moves_available(deal: Deal, *, user) -> DealMoves:
     from .facts import facts_of
 
     facts = facts_of(deal, guards.needed_facts(codes)) if codes else None
+    following = next_stage(stages, deal.stage)
     current = deal.stage
-    after = [s for s in stages if current is None or s.position > current.position]
-    following = next((s for s in after if s.is_open), None) or next(
-        (s for s in stages if s.outcome == StageOutcome.WON), None
-    )
     moves = tuple(
         StageMove(
             stage=stage,
@@ -504,6 +501,28 @@ def deal_moves_available(deal: Deal, *, user) -> DealMoves:
     )
     won = next((m for m in moves if m.stage.outcome == StageOutcome.WON), None)
     return DealMoves(moves=moves, win_reasons=won.reasons if won else ())
+
+
+def next_stage(stages: list[Stage], current: Stage | None) -> Stage | None:
+    """The move a person is offered first from `current`: the next open stage of the
+    kind's order (`stages`, in order), or the won stage after the last open one; None for
+    a kind without stages."""
+    after = [s for s in stages if current is None or s.position > current.position]
+    return next((s for s in after if s.is_open), None) or next(
+        (s for s in stages if s.outcome == StageOutcome.WON), None
+    )
+
+
+def board_next_stages(stages: list[Stage]) -> dict[int, Stage]:
+    """For the pipeline board: {open stage id: the next stage (next_stage)}, the move each
+    column's cards offer; empty for a kind without stages."""
+    following = {}
+    for stage in stages:
+        if stage.is_open:
+            after = next_stage(stages, stage)
+            if after is not None:
+                following[stage.pk] = after
+    return following
 
 
 def board_blocked_moves(kind: DealKind, stages: list[Stage]) -> dict[int, dict[int, str]]:

@@ -36,3 +36,10 @@ def blocked_from(blocked: dict, stage_id) -> str:
 def next_from(next_of: dict, stage_id) -> str:
     """The stage whose next stage in order is `stage_id` ("" for none)."""
     return str(next_of.get(stage_id, ""))
+
+
+@register.filter
+def next_stage_of(next_stages: dict, stage_id):
+    """The next stage of a card standing at `stage_id` (queries.board_next_stages), or
+    None."""
+    return (next_stages or {}).get(stage_id)

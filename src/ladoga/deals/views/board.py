@@ -39,10 +39,8 @@ def board_kind(request, kind_id: int):
     manager = int(manager) if manager.isdigit() else None
     columns = queries.board_of(kind, user=request.user, per_column=PER_COLUMN, manager=manager)
     stages = list(kind.stages.all())
-    won_stage = next((s for s in stages if s.outcome == "won"), None)
-    open_stages = [s for s in stages if s.is_open]
-    # The next stage in order of each column, offered first when a card is dragged.
-    following = [*open_stages[1:], won_stage]
+    # The next stage in order of each column: the move its cards offer.
+    following = queries.board_next_stages(stages)
     return render(
         request,
         "deals/board.html",
@@ -55,13 +53,10 @@ def board_kind(request, kind_id: int):
             "deals_root": reverse("deals:list"),
             "currency": queries.BASE_CURRENCY,
             "columns": columns,
-            "won_stage": won_stage,
+            "won_stage": next((s for s in stages if s.outcome == "won"), None),
             "blocked": queries.board_blocked_moves(kind, stages),
-            "next_of": {
-                after.pk: stage.pk
-                for stage, after in zip(open_stages, following, strict=True)
-                if after
-            },
+            "next_stages": following,
+            "next_of": {after.pk: pk for pk, after in following.items()},
             "lost_stage": next((s for s in stages if s.outcome == "lost"), None),
             "closed": queries.recently_closed(kind, user=request.user),
             "loss_reasons": queries.loss_reasons_visible_to(user=request.user, active_only=True),
@@ -88,6 +83,7 @@ def board_column(request, kind_id: int, stage_id: int):
             "kind": kind,
             "stage": stage,
             "next_offset": offset + PER_COLUMN if len(deals) == PER_COLUMN else None,
+            "next_stages": queries.board_next_stages(list(kind.stages.all())),
             "deals_root": reverse("deals:list"),
         },
     )

@@ -233,6 +233,7 @@ def _board_card(request, pk: int):
             "deal": deal,
             "moved": True,
             "deals_root": reverse("deals:list"),
+            "next_stages": queries.board_next_stages(list(deal.kind.stages.all())),
         },
     )
 

@@ -5,10 +5,12 @@ import functools
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from ladoga.accounts import access
 
 from .. import queries
+from ..errors import PartnersCode
 
 
 def local_time(view):
@@ -70,3 +72,19 @@ def registry_configured() -> bool:
 
     source = registry.provider()
     return not isinstance(source, registry.DaDataProvider) or bool(source.token)
+
+
+# Refusals of the state registry that only an administrator can remedy: their messages name
+# the setting to fix (an environment variable), which is no one else's business.
+REGISTRY_SETTING_CODES = frozenset(
+    {PartnersCode.REGISTRY_NOT_CONFIGURED, PartnersCode.REGISTRY_TOKEN_REJECTED}
+)
+
+
+def registry_refusal_for(error, user) -> str:
+    """What a page tells `user` when the state registry refused (`error`, a DomainError):
+    its message, except that a setting to fix is named to administrators only; everyone
+    else is told to turn to one."""
+    if getattr(user, "is_administrator", False) or not REGISTRY_SETTING_CODES & set(error.codes):
+        return error.detail
+    return _("The state registry cannot be used now; tell an administrator.")

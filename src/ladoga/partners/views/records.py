@@ -28,6 +28,7 @@ from ._common import (
     int_or_none,
     partner_or_404,
     registry_configured,
+    registry_refusal_for,
     require,
 )
 
@@ -111,7 +112,7 @@ def counterparty_registry_check(request, pk: int):
     try:
         checked = services.counterparty_registry_check(counterparty=counterparty, by=request.user)
     except DomainError as error:
-        messages.error(request, error.detail)
+        messages.error(request, registry_refusal_for(error, request.user))
     else:
         if checked.is_flagged:
             messages.warning(

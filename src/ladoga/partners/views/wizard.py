@@ -44,7 +44,7 @@ from ..models import (
 )
 from ..models.counterparty import FLAGGED_REGISTRY_STATUSES, RegistryStatus
 from ..registry import registry_lookup
-from ._common import registry_configured, require
+from ._common import registry_configured, registry_refusal_for, require
 
 SESSION_KEY = "partners_wizard"
 STEPS = [
@@ -428,10 +428,7 @@ def registry_fill(request):
         try:
             party = registry_lookup(inn=data.get("inn", ""), kpp=data.get("kpp", ""))
         except DomainError as error:
-            notice, level = error.detail, "error"
-            if "LADOGA_" in str(notice) and not request.user.is_administrator:
-                # The setting to fix is an administrator's business, not on everyone's page.
-                notice = _("The state registry cannot be used now; tell an administrator.")
+            notice, level = registry_refusal_for(error, request.user), "error"
         else:
             data.update(
                 kind=party.kind,

@@ -8,6 +8,8 @@
 //                                data-next-from: the stage whose next stage this is
 //   [data-deal-card]             a card; data-stage-id, data-move-url, data-win-url,
 //                                data-lose-url, data-version
+//   [data-move-next]             a card's button: move it to its next stage (the column
+//                                whose data-next-from is the card's stage)
 //   [data-board-messages]        where a refused move's unmet guards are shown
 //   form[data-lose-dialog]       the reason form shown when a card is dropped on "Lost"
 // The move is posted with htmx.ajax; the answer replaces the card, or — for a refused
@@ -119,6 +121,30 @@
     column.classList.remove("drop-target");
     const card = dragged;
     dragged = null;
+    moveTo(card, column);
+  });
+
+  // The card's own button moves it to its next stage, as a drop on that column would.
+  board.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-move-next]");
+    if (!button) return;
+    const card = cardOf(button);
+    const column = card && nextColumn(card);
+    if (!column) return;
+    origin = { list: card.parentNode, next: card.nextElementSibling };
+    moveTo(card, column);
+  });
+
+  function nextColumn(card) {
+    for (const column of board.querySelectorAll("[data-stage-column]")) {
+      if (column.dataset.nextFrom && column.dataset.nextFrom === card.dataset.stageId) {
+        return column;
+      }
+    }
+    return null;
+  }
+
+  function moveTo(card, column) {
     const list = column.querySelector("[data-cards]");
     if (list === origin.list) return;
     const reason = blockedReason(column, card);
@@ -149,7 +175,7 @@
     showMessage("");
     pending = card;
     htmx.ajax("POST", url, { source: card, target: card, swap: "outerHTML", values: values });
-  });
+  }
 
   // A refused move: the server sent the reasons to the message area; the card goes back.
   document.body.addEventListener("deal-move-refused", () => {
