@@ -123,6 +123,8 @@ def _calls_and_meetings_in_working_hours():
             assert local_end.date() == local.date(), (partner_id, local, local_end)
             assert local_end.time() <= datetime.time(18), (partner_id, local, local_end)
         checked += 1
+    weekdays = {start.astimezone(demo_time_zone(zones, pk)).weekday() for pk, start, *_r in rows}
+    assert weekdays == {0, 1, 2, 3, 4}  # every working day, not Fridays for the weekends
     far = [pk for pk, zone in zones.items() if zone.key not in ("Europe/Moscow",)]
     assert Interaction.objects.filter(kind="call", partner_id__in=far).exists()
     return checked

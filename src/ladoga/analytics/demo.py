@@ -246,10 +246,10 @@ def demo_manager_trends(ctx) -> None:
         for _ in range(_shortfall(talks.get(manager_id), mark, extra * 3)):
             partner = rng.choice(clients[manager_id])
             zone = demo_time_zone(zones, partner.pk)
-            # 3 to 360 days into the year: a weekend moved to the Friday before and the
+            # 7 to 358 days into the year: a weekend moved up to six days back and the
             # working hours of the partner's zone keep the call inside it
             day = timezone.localtime(now - offset, zone).date() - datetime.timedelta(
-                days=rng.randint(3, 360)
+                days=rng.randint(7, 358)
             )
             start = working_moment(rng, day, zone)
             calls.append(

@@ -309,10 +309,15 @@ def working_moment(
 ) -> datetime.datetime:
     """A moment on `day` in `zone`'s working hours (09:00–18:00, Monday to Friday) at which
     something `length` long starts and ends within them, on a quarter hour. A Saturday or
-    Sunday becomes the Friday before (the Monday after when `forward`)."""
+    Sunday becomes a working day of the week before (of the week after when `forward`),
+    drawn so that Fridays and Mondays are not busier than the other days: at most six days
+    away."""
     weekday = day.weekday()
     if weekday >= 5:
-        day += datetime.timedelta(days=7 - weekday if forward else 4 - weekday)
+        if forward:
+            day += datetime.timedelta(days=7 - weekday + rng.randint(0, 4))
+        else:
+            day -= datetime.timedelta(days=weekday - 4 + rng.randint(0, 4))
     opens = datetime.datetime.combine(day, WORKDAY_START)
     quarters = int(
         (datetime.datetime.combine(day, WORKDAY_END) - opens - length).total_seconds() // 900
