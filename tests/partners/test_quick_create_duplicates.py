@@ -214,3 +214,25 @@ def test_the_wizards_first_step_refuses_a_bad_inn_and_keeps_nothing(client):
     assert response.context["form"].errors["inn"]
     assert "partners_wizard" not in client.session
     assert not Partner.objects.exists()
+
+
+def test_the_wizards_review_links_the_suspects_the_user_may_open(client, partner, partner_of):
+    hidden = partner_of("outsider", name="Ромашка")
+    wizard = reverse("partners:wizard", args=["partner"])
+    client.post(wizard, {"name": "Ромашка", "kind": "company", "roles": ["client"]})
+    for step, data in (
+        ("counterparty", {"none": "on"}),
+        ("contacts", {"contacts-TOTAL_FORMS": "1", "contacts-INITIAL_FORMS": "0"}),
+        (
+            "contact-info",
+            {"info-TOTAL_FORMS": "1", "info-INITIAL_FORMS": "0", "info-0-kind": "phone"},
+        ),
+        ("bank-account", {}),
+        ("properties", {}),
+    ):
+        assert client.post(reverse("partners:wizard", args=[step]), data).status_code == 302
+
+    review = client.get(reverse("partners:wizard", args=["review"])).content.decode()
+
+    assert f'<a href="{detail(partner)}"' in review
+    assert detail(hidden) not in review

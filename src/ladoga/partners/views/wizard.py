@@ -408,10 +408,13 @@ def wizard(request, step: str = "partner"):
         )
     if step == "review":
         arguments = register_arguments(state, request.user)
+        candidates = candidates or _candidates(arguments)
+        suspects = queries.duplicate_suspects_of(user=request.user, candidates=candidates)
         context.update(
             arguments=arguments,
             state=state,
-            candidates=candidates or _candidates(arguments),
+            candidates=candidates,
+            openable={c.partner.pk for c in suspects.visible},
             errors=errors,
             role_labels=[str(PartnerRole(r).label) for r in arguments["partner"].get("roles", [])],
             property_list=[
