@@ -271,7 +271,8 @@ def demo_manager_trends(ctx) -> None:
     for manager_id, partner, closed in plans:
         opened = closed - datetime.timedelta(days=rng.randint(1, 20))
         opened_on = timezone.localtime(opened).date()
-        last.setdefault(opened_on.year, 0)
+        if opened_on.year not in last:  # opened the year before it closed: that year's numbers
+            last.update(_next_numbers({opened_on.year}))
         last[opened_on.year] += 1
         amount = Decimal(round(rng.lognormvariate(math.log(40_000), 0.6), -3) or 1000)
         opened_at.append(opened)
