@@ -4,6 +4,7 @@ history, block and replace, the printable card, issuing with the holder picker, 
 import pytest
 from django.urls import reverse
 
+from ladoga.accounts.services import user_language_set
 from ladoga.loyalty import services
 from ladoga.loyalty.models import CardKind, LoyaltyCard
 
@@ -155,3 +156,18 @@ def test_manager_cannot_open_the_kind_form(browser_as):
 
 def test_navigation_links_to_the_cards(browser_as):
     assert reverse("loyalty:cards") in text(browser_as("owner").get(reverse("loyalty:cards")))
+
+
+def test_the_export_titles_follow_each_users_language(actors, browser_as, card):
+    """The column titles are translated per export, not once when the module is imported."""
+    user_language_set(user=actors["owner"], language="ru")
+    russian = b"".join(
+        browser_as("owner").get(reverse("loyalty:cards"), {"format": "csv"}).streaming_content
+    )
+    user_language_set(user=actors["owner"], language="en")
+    english = b"".join(
+        browser_as("owner").get(reverse("loyalty:cards"), {"format": "csv"}).streaming_content
+    )
+
+    assert russian.decode("utf-8-sig").startswith("Номер;Вид;Владелец")
+    assert english.decode("utf-8-sig").startswith("Number,Kind,Holder")

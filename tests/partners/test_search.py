@@ -217,7 +217,8 @@ def test_card_query_count_does_not_grow_with_contact_information_or_warnings(
 
     for tab, (small, large) in counts.items():
         assert small == large, tab
-    with django_assert_max_num_queries(14):
+    # 14 for the card itself, 9 COUNT queries for the later domains' tab titles (issue 14).
+    with django_assert_max_num_queries(23):
         client.get(reverse("partners:detail", args=[partner.pk]))
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ladoga.accounts import access
@@ -24,16 +25,17 @@ from .models import CheckDigit
 PAGE_SIZE = 50
 HOLDER_SEARCH_LIMIT = 20
 
+# Titles translated when the export is written, in its language, not once at import.
 EXPORT_COLUMNS = [
-    Column(_("Number"), "number"),
-    Column(_("Kind"), "kind.name"),
-    Column(_("Holder"), "holder_name"),
-    Column(_("Partner"), "partner.name"),
-    Column(_("Issued on"), "issued_on"),
-    Column(_("Valid to"), "valid_to"),
-    Column(_("Status"), "get_status_display"),
+    Column(gettext_lazy("Number"), "number"),
+    Column(gettext_lazy("Kind"), "kind.name"),
+    Column(gettext_lazy("Holder"), "holder_name"),
+    Column(gettext_lazy("Partner"), "partner.name"),
+    Column(gettext_lazy("Issued on"), "issued_on"),
+    Column(gettext_lazy("Valid to"), "valid_to"),
+    Column(gettext_lazy("Status"), "get_status_display"),
     Column(
-        _("Discount, %"),
+        gettext_lazy("Discount, %"),
         lambda card: card.percent if card.kind.is_accumulative else card.kind.percent,
     ),
 ]
