@@ -368,3 +368,28 @@ def test_pages_speak_russian(browser_as, claim, actors):
     user_language_set(user=actors["owner"], language="ru")
     page = browser_as("owner").get(f"/claims/{claim.pk}/").content.decode()
     assert "Претензия" in page
+
+
+def test_list_sorts_by_a_column_header_and_chooses_the_page_size(
+    browser_as, claim_factory, partner
+):
+    import datetime
+
+    made = [
+        claim_factory(
+            partner,
+            essence=f"Claim {index:02d}",
+            date=datetime.date(2026, 1, 1) + datetime.timedelta(days=index),
+        )
+        for index in range(30)
+    ]
+    client = browser_as("owner")
+
+    newest = client.get("/claims/").content.decode()  # the default: the newest first
+    assert newest.index(made[29].number) < newest.index(made[0].number)
+    oldest = client.get("/claims/", {"sort": "number"}).content.decode()
+    assert oldest.index(made[0].number) < oldest.index(made[29].number)
+    assert 'aria-sort="ascending"' in oldest
+    paged = client.get("/claims/", {"sort": "-number", "per_page": 25}).content.decode()
+    assert "Page 1 of 2 · 30 in all" in paged and f">{made[0].number}<" not in paged
+    assert client.get("/claims/", {"sort": "essence", "per_page": "-1"}).status_code == 200

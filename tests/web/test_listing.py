@@ -14,9 +14,7 @@ SORTS = {"name": ("name", "id"), "created": ("-id",)}
 
 def _listing(**params):
     request = RequestFactory().get("/list/", params)
-    return listing_of(
-        request, Department.objects.all(), sorts=SORTS, default="name", per_page=25
-    )
+    return listing_of(request, Department.objects.all(), sorts=SORTS, default="name", per_page=25)
 
 
 @pytest.fixture
@@ -35,8 +33,18 @@ def test_order_fields_ascending_descending_and_unknown():
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("50", 50), ("200", 200), ("25", 25), ("30", 25), ("0", 25), ("-50", 25), ("abc", 25),
-     ("", 25), (None, 25), ("10000000000000000000", 25)],
+    [
+        ("50", 50),
+        ("200", 200),
+        ("25", 25),
+        ("30", 25),
+        ("0", 25),
+        ("-50", 25),
+        ("abc", 25),
+        ("", 25),
+        (None, 25),
+        ("10000000000000000000", 25),
+    ],
 )
 def test_page_size_only_from_the_fixed_list(value, expected):
     assert page_size(value, 25) == expected

@@ -1,7 +1,7 @@
 """Sortable column headers of a list page (see ladoga.web.listing).
 
-    {% load listing %}
-    <th>{% sort_header listing "name" _("Name") %}</th>
+{% load listing %}
+<th>{% sort_header listing "name" _("Name") %}</th>
 """
 
 from django import template
