@@ -393,3 +393,22 @@ def test_list_sorts_by_a_column_header_and_chooses_the_page_size(
     paged = client.get("/claims/", {"sort": "-number", "per_page": 25}).content.decode()
     assert "Page 1 of 2 · 30 in all" in paged and f">{made[0].number}<" not in paged
     assert client.get("/claims/", {"sort": "essence", "per_page": "-1"}).status_code == 200
+
+
+def test_list_period_filter_and_an_inverted_period_is_a_clear_error(
+    browser_as, claim_factory, partner
+):
+    import datetime
+
+    claim_factory(partner, essence="January claim", date=datetime.date(2026, 1, 10))
+    claim_factory(partner, essence="March claim", date=datetime.date(2026, 3, 10))
+    client = browser_as("owner")
+
+    march = client.get("/claims/", {"date_from": "2026-03-01", "date_to": "2026-03-31"})
+    assert "March claim" in march.content.decode()
+    assert "January claim" not in march.content.decode()
+    inverted = client.get("/claims/", {"date_from": "2026-03-31", "date_to": "2026-03-01"})
+    assert inverted.status_code == 200
+    html = inverted.content.decode()
+    assert "The period starts after it ends." in html
+    assert "March claim" not in html and "January claim" not in html

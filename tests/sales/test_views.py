@@ -230,3 +230,34 @@ def test_order_list_sorts_by_a_column_header_and_chooses_the_page_size(
     paged = client.get(url, {"sort": "date", "per_page": 25}).content.decode()
     assert "Page 1 of 2 · 26 in all" in paged and made[25].number not in paged
     assert client.get(url, {"sort": "-nope", "per_page": 999}).status_code == 200
+
+
+def test_order_list_period_filter_and_an_inverted_period_is_a_clear_error(
+    browser_as, partner, counterparty, agreement, products
+):
+    import datetime
+
+    early, late = (
+        services.order_create(
+            partner=partner,
+            counterparty=counterparty,
+            agreement=agreement,
+            date=day,
+            lines=[LineIn(product=products["P-1"], quantity=D("1"))],
+        )
+        for day in (datetime.date(2026, 1, 10), datetime.date(2026, 3, 10))
+    )
+    client = browser_as("owner")
+    url = reverse("sales:orders")
+
+    march = client.get(url, {"date_from": "2026-03-01"}).content.decode()
+    assert late.number in march and early.number not in march
+    january = client.get(url, {"date_to": "2026-01-31"}).content.decode()
+    assert early.number in january and late.number not in january
+    inverted = client.get(url, {"date_from": "2026-03-31", "date_to": "2026-03-01"})
+    assert inverted.status_code == 200
+    html = inverted.content.decode()
+    assert "The period starts after it ends." in html
+    assert early.number not in html and late.number not in html
+    garbage = client.get(url, {"date_from": "31.03.2026"}).content.decode()
+    assert "Enter the dates as YYYY-MM-DD." in garbage and late.number not in garbage

@@ -91,3 +91,26 @@ def test_pager_on_the_first_page_has_no_first_link(departments_60):
     html = render_to_string("web/pager.html", {"listing": _listing()})
     assert 'rel="first"' not in html and 'rel="prev"' not in html
     assert 'rel="last"' in html
+
+
+@pytest.mark.parametrize(
+    ("params", "start", "end", "error"),
+    [
+        ({}, None, None, ""),
+        ({"date_from": "2026-03-01"}, "2026-03-01", None, ""),
+        ({"date_from": "2026-03-01", "date_to": "2026-03-01"}, "2026-03-01", "2026-03-01", ""),
+        ({"date_from": "2026-03-02", "date_to": "2026-03-01"}, None, None, "starts after"),
+        ({"date_to": "2026-02-30"}, None, None, "YYYY-MM-DD"),
+        ({"date_from": "1899-12-31"}, None, None, "YYYY-MM-DD"),
+        ({"date_to": "abc"}, None, None, "YYYY-MM-DD"),
+    ],
+)
+def test_list_period_checks_the_dates(params, start, end, error):
+    import datetime
+
+    from ladoga.web.listing import list_period
+
+    period = list_period(params)
+    assert period.date_from == (datetime.date.fromisoformat(start) if start else None)
+    assert period.date_to == (datetime.date.fromisoformat(end) if end else None)
+    assert error in period.error and bool(period.error) == bool(error)

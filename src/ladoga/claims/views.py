@@ -84,6 +84,8 @@ def claim_list(request):
             "date_to": data["date_to"],
         }
         claims = queries.claims_filter(claims, **filters)
+    elif form.is_bound:  # a bad filter (an inverted period) lists nothing, with the error
+        claims = claims.none()
     if request.GET.get("mine"):
         claims = claims.filter(responsible=request.user)
     partner_id, listed_partner = partner_listed(request)  # the card's "whole list" link
@@ -139,7 +141,7 @@ def claim_list(request):
             "page": page,
             "listing": listing,
             "filtered": any(v for v in filters.values())
-            or bool(request.GET.get("mine") or partner_id),
+            or bool(request.GET.get("mine") or partner_id or form.errors),
             "query": query.urlencode(),
             "listed_partner": listed_partner,
         },

@@ -24,7 +24,7 @@ from ladoga.core.services import attachment_add, attachments_of
 from ladoga.partners.cards import partner_of_request
 from ladoga.partners.models import Partner
 from ladoga.web.forms import form_errors_from
-from ladoga.web.listing import listing_of
+from ladoga.web.listing import list_period, listing_of
 
 from . import queries, services, subjects
 from .based_on import based_on_for
@@ -91,9 +91,15 @@ def interaction_list(request):
         "partner": _int(params.get("partner")),
     }
     grouped = params.get("group") == "thread"
+    period = list_period(params)
     found = queries.interactions_filter(
-        queries.interactions_visible_to(user=request.user), **filters
+        queries.interactions_visible_to(user=request.user),
+        date_from=period.date_from,
+        date_to=period.date_to,
+        **filters,
     )
+    if period.error:
+        found = found.none()
     if grouped:
         listing = listing_of(request, found, sorts=THREAD_ORDER, default="thread")
     else:
@@ -111,7 +117,8 @@ def interaction_list(request):
             "grouped": grouped,
             "kinds": InteractionKind.choices,
             "query": query.urlencode(),
-            "filtered": any(filters.values()),
+            "period": period,
+            "filtered": any(filters.values()) or period.active or bool(period.error),
             "unread": queries.unread_count(user=request.user),
         },
     )

@@ -12,12 +12,16 @@ is one of PAGE_SIZES; anything else gives the view's default. The page template 
 cells and includes ``web/pager.html`` under the table; both keep the current filters.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 
 PAGE_SIZES = (25, 50, 100, 200)
+EARLIEST_DAY = datetime.date(1900, 1, 1)
+LATEST_DAY = datetime.date(2999, 12, 31)
 
 
 def _reversed(field: str) -> str:
@@ -109,3 +113,44 @@ def listing_of(
     params = request.GET.copy()
     params.pop("page", None)
     return Listing(page=page, sort=sort, per_page=size, params=params)
+
+
+@dataclass
+class ListPeriod:
+    """The `?date_from=&date_to=` of a list: either end may be empty; `error` is the message
+    to show above the list when the dates are not a period (then neither end is applied)."""
+
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    error: str = ""
+    raw_from: str = ""
+    raw_to: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.date_from or self.date_to)
+
+
+def _day(value: str) -> datetime.date | None:
+    day = datetime.date.fromisoformat(value) if value else None
+    if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise ValueError(value)
+    return day
+
+
+def list_period(params) -> ListPeriod:
+    """Read and check a list's period filter: dates as YYYY-MM-DD between 1900 and 2999,
+    the end not before the start."""
+    raw_from = (params.get("date_from") or "").strip()[:10]
+    raw_to = (params.get("date_to") or "").strip()[:10]
+    try:
+        start, end = _day(raw_from), _day(raw_to)
+    except ValueError:
+        return ListPeriod(
+            error=_("Enter the dates as YYYY-MM-DD."), raw_from=raw_from, raw_to=raw_to
+        )
+    if start and end and end < start:
+        return ListPeriod(
+            error=_("The period starts after it ends."), raw_from=raw_from, raw_to=raw_to
+        )
+    return ListPeriod(start, end, raw_from=raw_from, raw_to=raw_to)

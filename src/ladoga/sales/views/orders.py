@@ -16,7 +16,7 @@ from ladoga.loyalty.queries import card_lookup
 from ladoga.partners.cards import partner_of_request
 from ladoga.partners.models import Counterparty, Partner
 from ladoga.partners.queries import partners_visible_to
-from ladoga.web.listing import listing_of
+from ladoga.web.listing import list_period, listing_of
 from ladoga.web.prg import violations_keep, violations_take
 
 from .. import queries, services
@@ -68,6 +68,10 @@ def order_list(request):
         found = found.filter(status=status)
     if q:
         found = found.filter(number__icontains=q) | found.filter(partner__name__icontains=q)
+    period = list_period(request.GET)
+    found = queries.orders_in_period(found, date_from=period.date_from, date_to=period.date_to)
+    if period.error:
+        found = found.none()
     found, partner = listed_for_partner(request, found)
     listing = listing_of(request, found, sorts=ORDER_SORTS, default="-date", per_page=PAGE_SIZE)
     return render(
@@ -78,7 +82,8 @@ def order_list(request):
             "listing": listing,
             "filters": {"status": status, "q": q},
             "statuses": OrderStatus.choices,
-            "filtered": bool(status or q or partner),
+            "period": period,
+            "filtered": bool(status or q or partner or period.active or period.error),
             "listed_partner": partner,
         },
     )
