@@ -31,26 +31,12 @@ from ladoga.portal.demo import demo_portal
 from ladoga.sales.demo import demo_sales
 
 DEMO_ADMIN = "admin"
-FIRST_NAMES = [
-    "Анна",
-    "Борис",
-    "Вера",
-    "Глеб",
-    "Дарья",
-    "Егор",
-    "Жанна",
-    "Илья",
-    "Ксения",
-    "Лев",
-    "Мария",
-    "Никита",
-    "Ольга",
-    "Павел",
-    "Раиса",
-    "Семён",
-    "Татьяна",
-    "Фёдор",
-]
+# Staff names by gender: a surname takes the first name's gender ("Илья Смирнов", "Анна
+# Смирнова"); a first name's ending does not tell it (Илья, Никита).
+FIRST_NAMES = {
+    "male": ["Борис", "Глеб", "Егор", "Илья", "Лев", "Никита", "Павел", "Семён", "Фёдор"],
+    "female": ["Анна", "Вера", "Дарья", "Жанна", "Ксения", "Мария", "Ольга", "Раиса", "Татьяна"],
+}
 LAST_NAMES = [
     "Иванов",
     "Смирнов",
@@ -123,10 +109,9 @@ def demo_is_empty() -> bool:
 
 
 def _last_first(rng: random.Random) -> tuple[str, str]:
-    last, first = rng.choice(LAST_NAMES), rng.choice(FIRST_NAMES)
-    if first.endswith(("а", "я")):
-        last += "а"
-    return last, first
+    gender = rng.choice(["male", "female"])
+    last, first = rng.choice(LAST_NAMES), rng.choice(FIRST_NAMES[gender])
+    return (last + "а" if gender == "female" else last), first
 
 
 def demo_people(ctx: DemoContext) -> None:

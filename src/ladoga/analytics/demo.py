@@ -38,6 +38,7 @@ from ladoga.deals.models import (
 )
 from ladoga.interactions.models import ContactNorm, Interaction, InteractionKind, ReviewStatus
 from ladoga.interactions.services import contact_norm_create
+from ladoga.partners.demo import demo_time_zone, demo_time_zones, working_moment
 from ladoga.partners.models import Partner, Segment
 from ladoga.sales.models import (
     CustomerOrder,
@@ -230,6 +231,7 @@ def demo_manager_trends(ctx) -> None:
     year = datetime.timedelta(days=365)
     won = _yearly(Deal.objects.filter(status=DealStatus.WON), "manager_id", "closed_at", now)
     talks = _yearly(Interaction.objects.all(), "responsible_id", "start", now)
+    zones = demo_time_zones(p.pk for partners in clients.values() for p in partners)
     plans = []  # (manager id, partner, closed at)
     calls = []
     for manager_id, mark in marks.items():
@@ -242,10 +244,14 @@ def demo_manager_trends(ctx) -> None:
             closed = now - offset - datetime.timedelta(days=rng.randint(5, 360))
             plans.append((manager_id, rng.choice(clients[manager_id]), closed))
         for _ in range(_shortfall(talks.get(manager_id), mark, extra * 3)):
-            start = (
-                now - offset - datetime.timedelta(days=rng.randint(1, 364), hours=rng.randint(0, 8))
-            )
             partner = rng.choice(clients[manager_id])
+            zone = demo_time_zone(zones, partner.pk)
+            # 7 to 358 days into the year: a weekend moved up to six days back and the
+            # working hours of the partner's zone keep the call inside it
+            day = timezone.localtime(now - offset, zone).date() - datetime.timedelta(
+                days=rng.randint(7, 358)
+            )
+            start = working_moment(rng, day, zone)
             calls.append(
                 Interaction(
                     kind=InteractionKind.CALL,
@@ -265,7 +271,8 @@ def demo_manager_trends(ctx) -> None:
     for manager_id, partner, closed in plans:
         opened = closed - datetime.timedelta(days=rng.randint(1, 20))
         opened_on = timezone.localtime(opened).date()
-        last.setdefault(opened_on.year, 0)
+        if opened_on.year not in last:  # opened the year before it closed: that year's numbers
+            last.update(_next_numbers({opened_on.year}))
         last[opened_on.year] += 1
         amount = Decimal(round(rng.lognormvariate(math.log(40_000), 0.6), -3) or 1000)
         opened_at.append(opened)

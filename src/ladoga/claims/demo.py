@@ -14,12 +14,13 @@ from django.utils import timezone
 from ladoga.accounts.models import Department, User
 from ladoga.accounts.roles import Role
 from ladoga.accounts.services import department_create
-from ladoga.interactions.models import Direction, InteractionKind
+from ladoga.interactions.models import Direction, InteractionKind, Task
 from ladoga.interactions.services import interaction_create
+from ladoga.partners.demo import demo_time_zone, demo_time_zones, working_moment
 from ladoga.partners.models import Partner
 from ladoga.sales.models import CustomerOrder
 
-from .models import ClaimReason, ClaimResolution, ClaimStatus
+from .models import Claim, ClaimReason, ClaimResolution, ClaimStatus, ClaimTransition
 from .plan import plan_task_add, plan_task_complete
 from .services import claim_comment_add, claim_create, claim_reason_create, claim_transition
 
@@ -131,6 +132,8 @@ def demo_claims(ctx) -> None:
     for order in CustomerOrder.objects.filter(total__gt=0).order_by("pk"):
         orders.setdefault(order.partner_id, []).append(order)
 
+    zones = demo_time_zones(p.pk for p in partners)
+    now = timezone.now()
     months = _months_back(today, 24)
     # Slight growth over the two years on top of the season.
     weights = [SEASON[m.month - 1] * (1 + 0.25 * i / len(months)) for i, m in enumerate(months)]
@@ -160,20 +163,30 @@ def demo_claims(ctx) -> None:
             by=responsible,
         )
         age = (today - date).days
-        moment = timezone.make_aware(datetime.datetime.combine(date, datetime.time(10)))
+        moment = min(now, timezone.make_aware(datetime.datetime.combine(date, datetime.time(10))))
+        # registered on its date, not the day the demo ran: its plan's tasks come due after
+        Claim.objects.filter(pk=claim.pk).update(created_at=moment, updated_at=moment)
+        ClaimTransition.objects.filter(claim=claim).update(at=moment)
         if rng.random() < 0.4:
-            interaction_create(
-                kind=InteractionKind.CALL,
-                title=f"Звонок по претензии {claim.number}",
-                body="Клиент уточнил обстоятельства, договорились о проверке.",
-                by=responsible,
-                start=moment + datetime.timedelta(hours=rng.randint(1, 48)),
-                direction=rng.choice([Direction.INCOMING, Direction.OUTGOING]),
-                duration=rng.randint(60, 900),
-                subject_type="claims.claim",
-                subject_id=claim.pk,
-                reviewed=True,
+            call = working_moment(
+                rng,
+                date + datetime.timedelta(days=rng.randint(0, min(2, age))),
+                demo_time_zone(zones, partner.pk),
+                forward=True,
             )
+            if call < now:  # a call in working hours that has already happened
+                interaction_create(
+                    kind=InteractionKind.CALL,
+                    title=f"Звонок по претензии {claim.number}",
+                    body="Клиент уточнил обстоятельства, договорились о проверке.",
+                    by=responsible,
+                    start=call,
+                    direction=rng.choice([Direction.INCOMING, Direction.OUTGOING]),
+                    duration=rng.randint(60, 900),
+                    subject_type="claims.claim",
+                    subject_id=claim.pk,
+                    reviewed=True,
+                )
         if age < 7 and rng.random() < 0.6:
             continue  # just registered
         started = moment + datetime.timedelta(days=min(age, rng.randint(0, 2)))
@@ -189,6 +202,8 @@ def demo_claims(ctx) -> None:
             task = plan_task_add(
                 claim=claim, title=title, assignee=rng.choice(staff), due_date=due, by=responsible
             )
+            Task.objects.filter(pk=task.pk).update(created_at=started, updated_at=started)
+            task.created_at = started  # completing saves it
             if resolved or rng.random() < 0.4:
                 plan_task_complete(claim=claim, task=task, by=responsible)
         if rng.random() < 0.5:

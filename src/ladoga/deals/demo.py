@@ -23,6 +23,7 @@ from ladoga.accounts.models import User
 from ladoga.core.errors import DomainError
 from ladoga.core.models import DocumentSequence
 from ladoga.interactions.models import Interaction, Task, TaskStatus
+from ladoga.partners.demo import demo_time_zone, demo_time_zones, working_moment
 from ladoga.partners.models import ContactPerson, Counterparty, Partner
 
 from . import funnel, probability
@@ -371,22 +372,28 @@ def _tasks(rng: random.Random, deals: list[Deal], today: datetime.date) -> None:
 
 
 def _interactions(rng: random.Random, deals: list[Deal]) -> None:
-    """A call or meeting about a quarter of the deals, on the day they were opened."""
+    """A call or meeting about a quarter of the deals, on the day they were opened (the
+    Monday after a weekend), in the working hours of the partner's time zone; one still to
+    come is not reviewed yet."""
     rows = []
+    zones = demo_time_zones({deal.partner_id for deal in deals})
+    now = timezone.now()
     for deal in deals:
         if rng.random() >= 0.25:
             continue
-        start = datetime.datetime.combine(deal.opened_on, datetime.time(10 + rng.randint(0, 6)))
+        start = working_moment(
+            rng, deal.opened_on, demo_time_zone(zones, deal.partner_id), forward=True
+        )
         rows.append(
             Interaction(
                 kind=rng.choice(["call", "meeting"]),
                 title=rng.choice(TOPICS),
-                start=timezone.make_aware(start),
+                start=start,
                 responsible_id=deal.manager_id,
                 partner_id=deal.partner_id,
                 subject_type=SUBJECT_TYPE,
                 subject_id=deal.pk,
-                review_status="reviewed",
+                review_status="reviewed" if start < now else "not_reviewed",
             )
         )
     made = _bulk(Interaction, rows)

@@ -1,11 +1,13 @@
 """Demo interaction histories (`ladoga demo`): calls, meetings, planned interactions and
 e-mail threads on the demo partners, some of them waiting to be reviewed, some upcoming
-with reminders, and tasks for the managers."""
+(not reviewed yet) with reminders, and tasks for the managers. Calls and meetings fall in
+the working hours of the partner's time zone (partners.demo.working_moment)."""
 
 import datetime
 
 from django.utils import timezone
 
+from ladoga.partners.demo import demo_time_zone, demo_time_zones, working_moment
 from ladoga.partners.models import ContactInfo, ContactInfoKind, Partner
 
 from .models import Direction, InteractionKind
@@ -67,15 +69,20 @@ def demo_interactions(ctx) -> None:
     partners = list(
         ctx.lively(Partner.objects.filter(status="active")).select_related("manager").order_by("pk")
     )
+    zones = demo_time_zones(p.pk for p in partners)
     for partner in partners:
         manager = partner.manager or (rng.choice(managers) if managers else None)
         if manager is None:
             continue
         people = _people(partner)
         subject = {"subject_type": "partners.partner", "subject_id": partner.pk}
+        zone = demo_time_zone(zones, partner.pk)
+        today = timezone.localtime(now, zone).date()
         for _index in range(rng.randint(3, 8)):
             person = rng.choice(people)
-            start = now - datetime.timedelta(days=rng.randint(1, 120), hours=rng.randint(0, 8))
+            # from the day before yesterday back: yesterday's working hours in New York
+            # may not have come yet in Moscow
+            start = working_moment(rng, today - datetime.timedelta(days=rng.randint(2, 120)), zone)
             kind = rng.choice([InteractionKind.CALL, InteractionKind.CALL, InteractionKind.MEETING])
             if kind == InteractionKind.CALL:
                 interaction_create(
@@ -134,8 +141,8 @@ def demo_interactions(ctx) -> None:
                 reviewed=True,
             )
         if rng.random() < 0.5:
-            start = now + datetime.timedelta(
-                days=rng.randint(1, 14), hours=rng.randint(9, 17) - now.hour
+            start = working_moment(
+                rng, today + datetime.timedelta(days=rng.randint(2, 14)), zone, forward=True
             )
             interaction_create(
                 kind=rng.choice([InteractionKind.MEETING, InteractionKind.PLANNED]),
@@ -146,6 +153,7 @@ def demo_interactions(ctx) -> None:
                 place=rng.choice(PLACES),
                 participants=[rng.choice(people)],
                 reminder_minutes=rng.choice([15, 30, 60]),
+                reviewed=False,  # it has not happened yet
                 **subject,
             )
         if rng.random() < 0.4:

@@ -4,10 +4,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from ladoga.accounts import access
 from ladoga.accounts.models import User
+from ladoga.accounts.queries import departments_in_scope_of, people_in_scope_of
 from ladoga.core.models import Attachment
 
 from .models import (
@@ -172,6 +174,56 @@ def events_of(
             | Q(pk__in=Participant.objects.filter(user=user).values("interaction_id"))
         )
     return found.order_by("start", "id")
+
+
+CALENDAR_KINDS = (*EVENT_KINDS, InteractionKind.CALL)
+
+
+def calendar_people(*, user, person_id: str = "", department_id: str = "") -> list[User]:
+    """Whose calendar `user` looks at: one person or one department's people, only among
+    the people in `user`'s scope (accounts.access); an id out of scope answers 404.
+    Without a choice, the user's own calendar."""
+    scope = people_in_scope_of(user=user).filter(is_active=True)
+    if person_id:
+        return [_in_scope_or_404(scope, person_id)]
+    if department_id:
+        department = _in_scope_or_404(departments_in_scope_of(user=user), department_id)
+        return list(scope.filter(department=department).order_by("last_name", "first_name"))
+    return [user]
+
+
+def _in_scope_or_404(queryset, pk: str):
+    try:
+        return queryset.get(pk=int(pk))
+    except (ValueError, queryset.model.DoesNotExist):
+        raise Http404 from None
+
+
+def calendar_events(
+    *, user, people: list[User], start: datetime.datetime, end: datetime.datetime
+) -> QuerySet[Interaction]:
+    """Meetings, planned interactions and calls starting in [start, end) that `people` are
+    responsible for or take part in, as far as `user` may see them."""
+    return (
+        interactions_visible_to(user=user)
+        .filter(kind__in=CALENDAR_KINDS, start__gte=start, start__lt=end)
+        .filter(
+            Q(responsible__in=people)
+            | Q(pk__in=Participant.objects.filter(user__in=people).values("interaction_id"))
+        )
+        .order_by("start", "id")
+    )
+
+
+def calendar_tasks(
+    *, user, people: list[User], start: datetime.date, end: datetime.date
+) -> QuerySet[Task]:
+    """The tasks of `people` due in [start, end), open and done, as far as `user` may see."""
+    return (
+        tasks_visible_to(user=user)
+        .filter(assignee__in=people, due_date__gte=start, due_date__lt=end)
+        .order_by("due_date", "status", "id")
+    )
 
 
 def tasks_visible_to(*, user) -> QuerySet[Task]:

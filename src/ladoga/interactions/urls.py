@@ -49,6 +49,7 @@ urlpatterns = [
     ),
     path("partner/<int:partner_id>/timeline/", views.partner_timeline, name="partner_timeline"),
     path("calendar/", calendar.calendar_page, name="calendar"),
+    path("<int:pk>/reschedule/", calendar.reschedule, name="reschedule"),
     path("calendar/feed/", calendar.feed_create, name="feed_create"),
     path("calendar/feed/revoke/", calendar.feed_revoke, name="feed_revoke"),
     path("feed/<str:token>.ics", calendar.feed, name="feed"),

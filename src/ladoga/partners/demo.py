@@ -13,8 +13,10 @@ database. The same seed always gives the same data.
 import datetime
 import random
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import connection, models
 from django.utils import timezone
 from faker import Faker
@@ -23,7 +25,7 @@ from ladoga.accounts.roles import Role
 from ladoga.core.history import history_copy
 
 from . import services, taxnumbers
-from .keys import name_key, name_search_keys, phone_key
+from .keys import name_key, name_search_keys, phone_display, phone_key
 from .models import (
     BankAccount,
     ContactInfo,
@@ -243,30 +245,85 @@ def _catalogues():
 
 
 def _phone(rng: random.Random, area: str | None = None) -> tuple[str, str]:
-    """A valid Russian phone as people type it, and its E.164 key."""
+    """A valid Russian phone in the one format the app shows phones in (keys.phone_display:
+    "+7 912 345-67-89"), and its E.164 key."""
     code = area or rng.choice(MOBILE_CODES)
     number = f"{rng.randint(200, 999)}{rng.randint(0, 9999):04d}"
-    shown = rng.choice(
-        [
-            f"+7 {code} {number[:3]}-{number[3:5]}-{number[5:]}",
-            f"8 ({code}) {number[:3]}-{number[3:5]}-{number[5:]}",
-            f"+7{code}{number}",
-        ]
-    )
-    return shown, f"+7{code}{number}"
+    return f"+7 {code} {number[:3]}-{number[3:5]}-{number[5:]}", f"+7{code}{number}"
 
 
 def _foreign_phone(rng: random.Random, prefix: str) -> tuple[str, str]:
-    """A valid phone after a country and city code ("+49 30"), as people type it, and its
+    """A valid phone after a country and city code ("+49 30") as the app shows it, and its
     E.164 key: eight digits in Berlin and London, seven in New York."""
     digits = 7 if prefix.startswith("+1 ") else 8
     while True:
         number = f"{rng.randint(2, 9)}{rng.randrange(10 ** (digits - 1)):0{digits - 1}d}"
-        value = f"{prefix} {number[:3]} {number[3:]}"
         try:
-            return value, phone_key(value)
+            key = phone_key(f"{prefix} {number}")
         except ValueError:  # a range the country does not use: draw again
             continue
+        return phone_display(key), key
+
+
+# Partners have no time-zone field. The demo derives each partner's zone from the region
+# its counterparty's INN was issued in (the first two digits, drawn from the partner's city
+# in CITIES) or, abroad, from the counterparty's country; a partner with neither (a private
+# person without an INN, a near-duplicate card) is in the company's zone, settings.TIME_ZONE.
+ZONES_BY_REGION = {
+    "77": "Europe/Moscow", "78": "Europe/Moscow", "66": "Asia/Yekaterinburg",
+    "54": "Asia/Novosibirsk", "16": "Europe/Moscow", "52": "Europe/Moscow",
+    "63": "Europe/Samara", "23": "Europe/Moscow", "59": "Asia/Yekaterinburg",
+}  # fmt: skip
+ZONES_BY_COUNTRY = {"DE": "Europe/Berlin", "US": "America/New_York", "GB": "Europe/London"}
+WORKDAY_START, WORKDAY_END = datetime.time(9), datetime.time(18)
+
+
+def demo_time_zones(partner_ids: Iterable[int]) -> dict[int, ZoneInfo]:
+    """Each partner's time zone as the demo sees it (see ZONES_BY_REGION), in one query.
+    Partners without a zone of their own are not in the answer: use demo_time_zone."""
+    zones: dict[int, ZoneInfo] = {}
+    rows = (
+        Counterparty.objects.filter(partner_id__in=list(partner_ids))
+        .order_by("pk")
+        .values_list("partner_id", "inn", "country")
+    )
+    for partner_id, inn, country in rows:
+        name = ZONES_BY_COUNTRY.get(country) or (inn and ZONES_BY_REGION.get(inn[:2]))
+        if name and partner_id not in zones:
+            zones[partner_id] = ZoneInfo(name)
+    return zones
+
+
+def demo_time_zone(zones: dict[int, ZoneInfo], partner_id: int | None) -> ZoneInfo:
+    """The partner's zone from demo_time_zones, else the company's."""
+    return zones.get(partner_id) or ZoneInfo(settings.TIME_ZONE)
+
+
+def working_moment(
+    rng: random.Random,
+    day: datetime.date,
+    zone: ZoneInfo,
+    *,
+    forward: bool = False,
+    length: datetime.timedelta = datetime.timedelta(hours=1),
+) -> datetime.datetime:
+    """A moment on `day` in `zone`'s working hours (09:00–18:00, Monday to Friday) at which
+    something `length` long starts and ends within them, on a quarter hour. A Saturday or
+    Sunday becomes a working day of the week before (of the week after when `forward`),
+    drawn so that Fridays and Mondays are not busier than the other days: at most six days
+    away."""
+    weekday = day.weekday()
+    if weekday >= 5:
+        if forward:
+            day += datetime.timedelta(days=7 - weekday + rng.randint(0, 4))
+        else:
+            day -= datetime.timedelta(days=weekday - 4 + rng.randint(0, 4))
+    opens = datetime.datetime.combine(day, WORKDAY_START)
+    quarters = int(
+        (datetime.datetime.combine(day, WORKDAY_END) - opens - length).total_seconds() // 900
+    )
+    start = opens + datetime.timedelta(minutes=15 * rng.randint(0, max(0, quarters)))
+    return start.replace(tzinfo=zone)
 
 
 class _Pools:

@@ -3,6 +3,7 @@ services (`form_errors_from` shows their messages on the fields), so the pages a
 API refuse exactly the same things."""
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ladoga.accounts.queries import colleagues_visible_to
@@ -61,6 +62,52 @@ class PartnerForm(forms.Form):
             "last_name", "first_name", "username"
         )
         self.fields["manager"].empty_label = _("Me")
+
+
+def _duplicate_check_attrs(**extra) -> dict:
+    """A field whose typing reruns the live duplicate check (htmx, after a pause)."""
+    return {
+        "hx-get": reverse_lazy("partners:duplicate_check"),
+        "hx-trigger": "input changed delay:400ms",
+        "hx-target": "#duplicate-suspects",
+        "hx-include": "[data-duplicate-evidence]",
+        "hx-sync": "closest form:replace",
+        "data-duplicate-evidence": True,
+        "autocomplete": "off",
+        **extra,
+    }
+
+
+class PartnerEntryForm(PartnerForm):
+    """A new partner as quick create and the wizard's first step take it: the partner
+    plus, optionally, its INN and phone — what the duplicate check recognises it by,
+    checked live as it is typed."""
+
+    inn = forms.CharField(
+        label=_("INN"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs=_duplicate_check_attrs(inputmode="numeric")),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs=_duplicate_check_attrs(type="tel")),
+    )
+    confirm_duplicates = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs.update(_duplicate_check_attrs())
+
+    def partner_fields(self) -> dict:
+        """The cleaned data that are the partner's own (not its INN, phone or the
+        confirmation)."""
+        data = dict(self.cleaned_data)
+        for key in ("inn", "phone", "confirm_duplicates"):
+            data.pop(key, None)
+        return data
 
 
 class CounterpartyForm(forms.Form):

@@ -10,8 +10,9 @@ from ladoga.accounts import access
 from ladoga.core.errors import ValidationFailed
 from ladoga.core.text import text_contains_q
 
+from .duplicates import duplicates_find
 from .errors import PartnersCode
-from .keys import name_key, name_word_end_keys
+from .keys import name_key, name_word_end_keys, phone_key
 from .models import (
     ContactInfo,
     ContactPerson,
@@ -253,3 +254,49 @@ def relation_types_all() -> QuerySet[RelationType]:
 
 def property_definitions_all() -> QuerySet[PropertyDefinition]:
     return PropertyDefinition.objects.prefetch_related("choices")
+
+
+@dataclass(frozen=True)
+class DuplicateSuspects:
+    """Suspected duplicates as one user may see them: the partners they may open (best
+    first, with the reasons) and how many more there are that they may not."""
+
+    visible: list  # duplicates.Candidate
+    hidden: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.visible) or self.hidden > 0
+
+
+def duplicate_suspects_of(*, user, candidates) -> DuplicateSuspects:
+    """`candidates` (duplicates_find's answer) split by what `user` may open: only the
+    partners visible to them are named; the rest are only counted."""
+    visible_ids = set(
+        partners_visible_to(user=user)
+        .filter(pk__in=[c.partner.pk for c in candidates])
+        .values_list("pk", flat=True)
+    )
+    visible = [c for c in candidates if c.partner.pk in visible_ids]
+    return DuplicateSuspects(visible=visible, hidden=len(candidates) - len(visible))
+
+
+def duplicate_suspects(
+    *, user, name: str = "", inn: str = "", phone: str = ""
+) -> DuplicateSuspects:
+    """The live check while a partner is being typed in (the wizard's first step, quick
+    create): duplicates_find — the same check as the wizard's registration and the import
+    — with what is typed so far. Evidence still being typed is left out rather than
+    refused: a name shorter than three letters, an INN of other than 10 or 12 digits, a
+    phone that is not a number yet."""
+    name = (name or "").strip()[:255]
+    inn_digits = "".join(ch for ch in (inn or "") if ch.isdigit())
+    try:
+        phones = [phone] if phone and phone_key(phone) else []
+    except ValueError:
+        phones = []
+    found = duplicates_find(
+        name=name if len(name) >= 3 else "",
+        inn=inn_digits if len(inn_digits) in (10, 12) else "",
+        phone=phones,
+    )
+    return duplicate_suspects_of(user=user, candidates=found)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("register/registry/", wizard.registry_fill, name="registry_fill"),
     path("register/<slug:step>/", wizard.wizard, name="wizard"),
     path("duplicates/", duplicates.duplicates_review, name="duplicates"),
+    path("duplicates/check/", partners.duplicate_check, name="duplicate_check"),
     path("import/", imports.import_upload, name="import"),
     path("import/<str:job_id>/", imports.import_job, name="import_job"),
     path("import/<str:job_id>/run/", imports.import_run, name="import_run"),

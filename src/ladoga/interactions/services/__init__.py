@@ -7,7 +7,7 @@ record take `expected_version` (X5; None skips the check for internal use).
 
 from .feeds import calendar_feed_create, calendar_feed_revoke, calendar_feed_user
 from .given_participants import ParticipantData
-from .interactions import interaction_create, interaction_update
+from .interactions import interaction_create, interaction_reschedule, interaction_update
 from .mail import email_register, email_send
 from .mailboxes import (
     FetchResult,
@@ -62,6 +62,7 @@ __all__ = [
     "email_register",
     "email_send",
     "interaction_create",
+    "interaction_reschedule",
     "interaction_review",
     "interaction_update",
     "mail_account_can_change",

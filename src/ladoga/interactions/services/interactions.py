@@ -382,3 +382,38 @@ def interaction_update(
             minutes=minutes if "reminder_minutes" in changes else keep,
         )
     return interaction
+
+
+EARLIEST_START = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+LATEST_START = datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC)
+
+
+def interaction_reschedule(
+    *,
+    interaction: Interaction,
+    start: datetime.datetime | None,
+    expected_version: int | None,
+    by: User,
+) -> Interaction:
+    """Move an interaction to a new start (the calendar's drag and drop), keeping how long
+    it lasts. Goes through `interaction_update`, so every rule of a change applies (the
+    version, the end after the start, the reminders move with the start); besides, an
+    e-mail is not moved and the new start is a real date."""
+    if interaction.kind == InteractionKind.EMAIL:
+        raise ValidationFailed.single(
+            InteractionsCode.NOT_EDITABLE,
+            _("An e-mail is not moved in the calendar; it happened when it was sent."),
+            "start",
+        )
+    if start is None or timezone.is_naive(start) or not EARLIEST_START <= start < LATEST_START:
+        raise ValidationFailed.single(
+            InteractionsCode.START_REQUIRED,
+            _("Give the new start as a date and time between 2000 and 2099."),
+            "start",
+        )
+    changes = {"start": start}
+    if interaction.end is not None and interaction.start is not None:
+        changes["end"] = start + (interaction.end - interaction.start)
+    return interaction_update(
+        interaction=interaction, expected_version=expected_version, by=by, **changes
+    )

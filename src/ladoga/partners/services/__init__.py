@@ -49,7 +49,7 @@ from .requisites import (
     counterparty_update,
     requisites_check,
 )
-from .wizard import partner_register
+from .wizard import partner_quick_create, partner_register, quick_counterparty_kind
 
 __all__ = [
     "ContactInfoItem",
@@ -78,6 +78,7 @@ __all__ = [
     "partner_group_move",
     "partner_merge",
     "partner_name_keys_store",
+    "partner_quick_create",
     "partner_register",
     "partner_restore",
     "partner_update",
@@ -86,6 +87,7 @@ __all__ = [
     "property_definition_create",
     "property_value_parse",
     "property_values_set",
+    "quick_counterparty_kind",
     "relation_create",
     "relation_delete",
     "relation_type_create",

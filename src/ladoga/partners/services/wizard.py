@@ -9,7 +9,7 @@ from ladoga.core.errors import DomainError, ValidationFailed, Violation
 
 from ..duplicates import duplicates_find
 from ..errors import DuplicatesFound, PartnersCode
-from ..models import ContactInfoKind, Partner
+from ..models import ContactInfoKind, CounterpartyKind, Partner, PartnerKind
 from ._common import prefixed
 from .contacts import ContactInfoItem, contact_create, contact_info_normalise, contact_info_set
 from .partners import partner_create
@@ -123,3 +123,42 @@ def partner_register(
     if violations:
         raise ValidationFailed(violations)
     return created
+
+
+def quick_counterparty_kind(*, partner_kind: str, inn: str) -> str:
+    """The counterparty a quick create's INN belongs to: a private person's own for a
+    person; else a sole proprietor's for 12 digits, an organisation's for 10."""
+    if partner_kind == PartnerKind.PERSON:
+        return CounterpartyKind.PERSON
+    digits = "".join(ch for ch in inn if ch.isdigit())
+    return CounterpartyKind.SOLE_PROPRIETOR if len(digits) == 12 else CounterpartyKind.LEGAL_ENTITY
+
+
+def partner_quick_create(
+    *,
+    partner: Mapping,
+    inn: str = "",
+    phone: str = "",
+    confirm_duplicates: bool = False,
+    by=None,
+) -> Partner:
+    """Quick create (issue 14): a partner with, when given, its INN (on a counterparty of
+    the partner's name) and its phone — through partner_register, so the same duplicate
+    check runs first: DuplicatesFound (409) until the caller confirms, nothing written.
+    Errors name the quick form's fields: "partner.name", "counterparty.inn",
+    "contact_info.0.value" (the phone)."""
+    inn, phone = (inn or "").strip(), (phone or "").strip()
+    counterparty = None
+    if inn:
+        counterparty = {
+            "kind": quick_counterparty_kind(partner_kind=partner.get("kind", ""), inn=inn),
+            "short_name": partner.get("name", ""),
+            "inn": inn,
+        }
+    return partner_register(
+        partner=partner,
+        counterparty=counterparty,
+        contact_info=[{"kind": ContactInfoKind.PHONE, "value": phone}] if phone else [],
+        confirm_duplicates=confirm_duplicates,
+        by=by,
+    )

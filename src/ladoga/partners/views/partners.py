@@ -20,7 +20,8 @@ from ladoga.web.listing import listing_of
 from .. import queries, services
 from ..cards import partner_card_actions, partner_card_tabs
 from ..classes import class_of
-from ..forms import PartnerForm
+from ..errors import DuplicatesFound
+from ..forms import PartnerEntryForm, PartnerForm
 from ..models import (
     BankAccount,
     ContactInfo,
@@ -267,30 +268,66 @@ def _partner_fields(data: dict, user) -> dict:
     return data
 
 
+# Where quick create's fields are in partner_quick_create's errors.
+QUICK_ERROR_FIELDS = {"counterparty": "inn", "contact_info": "phone"}
+
+
+def _quick_errors(form, error: DomainError) -> None:
+    for violation in error.violations:
+        head, _dot, rest = (violation.field or "").partition(".")
+        field = rest if head == "partner" else QUICK_ERROR_FIELDS.get(head)
+        form.add_error(field if field in form.fields else None, str(violation.message))
+
+
 @login_required
 def partner_create(request):
+    """Quick create: the partner and, optionally, its INN and phone. The same duplicate
+    check as the wizard's and the import's runs (live while typing, and on saving): the
+    suspects are shown, each a link to its card, until the user creates anyway."""
     require(request, "partners.add_partner")
-    form = PartnerForm(
+    form = PartnerEntryForm(
         request.POST or None,
         user=request.user,
         initial={"kind": PartnerKind.COMPANY, "roles": [PartnerRole.CLIENT]},
     )
+    suspects, status = None, 200
     if request.method == "POST" and form.is_valid():
         try:
-            partner = services.partner_create(
-                by=request.user, **_partner_fields(form.cleaned_data, request.user)
+            partner = services.partner_quick_create(
+                partner=_partner_fields(form.partner_fields(), request.user),
+                inn=form.cleaned_data["inn"],
+                phone=form.cleaned_data["phone"],
+                confirm_duplicates=form.cleaned_data["confirm_duplicates"],
+                by=request.user,
             )
+        except DuplicatesFound as found:
+            suspects = queries.duplicate_suspects_of(user=request.user, candidates=found.candidates)
+            status = 409
         except DomainError as error:
-            form_errors_from(form, error)
+            _quick_errors(form, error)
         else:
             messages.success(request, _("Partner %(name)s is created.") % {"name": partner.name})
             return redirect("partners:detail", pk=partner.pk)
     return render(
         request,
         "partners/partner_form.html",
-        {"form": form, "partner": None},
-        status=400 if form.errors else 200,
+        {"form": form, "partner": None, "suspects": suspects},
+        status=400 if form.errors else status,
     )
+
+
+@login_required
+def duplicate_check(request):
+    """htmx: the partners that look like the one being typed (?name=&inn=&phone=), only
+    those the user may open named, each a link to its card."""
+    require(request, "partners.add_partner")
+    suspects = queries.duplicate_suspects(
+        user=request.user,
+        name=request.GET.get("name", "")[:255],
+        inn=request.GET.get("inn", "")[:20],
+        phone=request.GET.get("phone", "")[:50],
+    )
+    return render(request, "partners/_duplicate_suspects.html", {"suspects": suspects})
 
 
 @login_required

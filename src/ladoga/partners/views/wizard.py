@@ -25,7 +25,7 @@ from ..duplicates import duplicates_find
 from ..errors import DuplicatesFound
 from ..forms import (
     ContactInfoFormSet,
-    PartnerForm,
+    PartnerEntryForm,
     PropertiesForm,
     WizardBankAccountForm,
     WizardConfirmForm,
@@ -93,20 +93,24 @@ def _partner_form(request, state):
         "kind": PartnerKind.COMPANY,
         "roles": [PartnerRole.CLIENT],
     }
-    return PartnerForm(request.POST or None, user=request.user, initial=initial)
+    initial = {**initial, **(state.get("evidence") or {})}
+    return PartnerEntryForm(request.POST or None, user=request.user, initial=initial)
 
 
 def _forms(request, step: str, state: dict):
     data = request.POST if request.method == "POST" else None
     if step == "partner":
         return _partner_form(request, state)
+    evidence = state.get("evidence") or {}
     if step == "counterparty":
         initial = state.get("counterparty") or {
             "short_name": state.get("partner", {}).get("name", ""),
             "country": "RU",
-            "kind": CounterpartyKind.PERSON
-            if state.get("partner", {}).get("kind") == PartnerKind.PERSON
-            else CounterpartyKind.LEGAL_ENTITY,
+            "inn": evidence.get("inn", ""),
+            "kind": services.quick_counterparty_kind(
+                partner_kind=state.get("partner", {}).get("kind", ""),
+                inn=evidence.get("inn", ""),
+            ),
         }
         return WizardCounterpartyForm(data, initial=initial)
     if step == "contacts":
@@ -114,7 +118,7 @@ def _forms(request, step: str, state: dict):
         return WizardContactFormSet(data, initial=rows, prefix="contacts")
     if step == "contact-info":
         rows = state.get("contact_info") or [
-            {"kind": ContactInfoKind.PHONE},
+            {"kind": ContactInfoKind.PHONE, "value": evidence.get("phone", "")},
             {"kind": ContactInfoKind.EMAIL},
         ]
         return ContactInfoFormSet(data, initial=rows, prefix="info")
@@ -130,13 +134,28 @@ def _forms(request, step: str, state: dict):
 
 
 def _check_partner(form) -> dict | None:
+    """The partner's own fields to keep; its INN and phone (form.evidence) go on to the
+    counterparty and contact information steps as their first values."""
     if not form.is_valid():
         return None
-    data = dict(form.cleaned_data)
+    data = form.partner_fields()
     data.pop("version", None)
     if not data.get("roles"):
         form.add_error("roles", _("Choose at least one role."))
         return None
+    inn, phone = form.cleaned_data["inn"].strip(), form.cleaned_data["phone"].strip()
+    failed = bool(phone) and _info_error(form, "phone", ContactInfoKind.PHONE, phone)
+    if inn:
+        numbers, violations = services.requisites_check(
+            kind=services.quick_counterparty_kind(partner_kind=data["kind"], inn=inn), inn=inn
+        )
+        for violation in violations:
+            form.add_error("inn", str(violation.message))
+            failed = True
+        inn = numbers["inn"]
+    if failed:
+        return None
+    form.evidence = {"inn": inn, "phone": phone}
     data["manager"] = data["manager"].pk if data.get("manager") else None
     data["group"] = data["group"].pk if data.get("group") else None
     data["segments"] = [s.pk for s in data.get("segments") or []]
@@ -363,6 +382,8 @@ def wizard(request, step: str = "partner"):
             kept = check(form, state)
             if kept is not None:
                 state[key] = kept
+                if step == "partner":
+                    state["evidence"] = form.evidence
                 state["reached"] = max(state.get("reached", 0), index + 1)
                 _save(request, state)
                 target = KEYS[index - 1] if action == "back" and index else KEYS[index + 1]
@@ -378,12 +399,22 @@ def wizard(request, step: str = "partner"):
         "registry_configured": registry_configured(),
         "has_counterparty": not (state.get("counterparty") or {"none": True}).get("none"),
     }
+    if step == "partner" and request.method == "GET" and state.get("partner"):
+        # back on the first step: the suspects of what was typed before
+        context["live_suspects"] = queries.duplicate_suspects(
+            user=request.user,
+            name=state["partner"].get("name", ""),
+            **(state.get("evidence") or {}),
+        )
     if step == "review":
         arguments = register_arguments(state, request.user)
+        candidates = candidates or _candidates(arguments)
+        suspects = queries.duplicate_suspects_of(user=request.user, candidates=candidates)
         context.update(
             arguments=arguments,
             state=state,
-            candidates=candidates or _candidates(arguments),
+            candidates=candidates,
+            openable={c.partner.pk for c in suspects.visible},
             errors=errors,
             role_labels=[str(PartnerRole(r).label) for r in arguments["partner"].get("roles", [])],
             property_list=[
