@@ -368,3 +368,47 @@ def test_pages_speak_russian(browser_as, claim, actors):
     user_language_set(user=actors["owner"], language="ru")
     page = browser_as("owner").get(f"/claims/{claim.pk}/").content.decode()
     assert "Претензия" in page
+
+
+def test_list_sorts_by_a_column_header_and_chooses_the_page_size(
+    browser_as, claim_factory, partner
+):
+    import datetime
+
+    made = [
+        claim_factory(
+            partner,
+            essence=f"Claim {index:02d}",
+            date=datetime.date(2026, 1, 1) + datetime.timedelta(days=index),
+        )
+        for index in range(30)
+    ]
+    client = browser_as("owner")
+
+    newest = client.get("/claims/").content.decode()  # the default: the newest first
+    assert newest.index(made[29].number) < newest.index(made[0].number)
+    oldest = client.get("/claims/", {"sort": "number"}).content.decode()
+    assert oldest.index(made[0].number) < oldest.index(made[29].number)
+    assert 'aria-sort="ascending"' in oldest
+    paged = client.get("/claims/", {"sort": "-number", "per_page": 25}).content.decode()
+    assert "Page 1 of 2 · 30 in all" in paged and f">{made[0].number}<" not in paged
+    assert client.get("/claims/", {"sort": "essence", "per_page": "-1"}).status_code == 200
+
+
+def test_list_period_filter_and_an_inverted_period_is_a_clear_error(
+    browser_as, claim_factory, partner
+):
+    import datetime
+
+    claim_factory(partner, essence="January claim", date=datetime.date(2026, 1, 10))
+    claim_factory(partner, essence="March claim", date=datetime.date(2026, 3, 10))
+    client = browser_as("owner")
+
+    march = client.get("/claims/", {"date_from": "2026-03-01", "date_to": "2026-03-31"})
+    assert "March claim" in march.content.decode()
+    assert "January claim" not in march.content.decode()
+    inverted = client.get("/claims/", {"date_from": "2026-03-31", "date_to": "2026-03-01"})
+    assert inverted.status_code == 200
+    html = inverted.content.decode()
+    assert "The period starts after it ends." in html
+    assert "March claim" not in html and "January claim" not in html

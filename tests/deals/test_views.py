@@ -258,3 +258,20 @@ def test_tasks_of_a_stage_must_be_done_before_leaving_from_the_card(browser_as, 
     tasks_done(deal)
     browser_as("owner").post(f"/deals/{deal.pk}/move/", {"stage": stage(deal.kind, "needs").pk})
     assert Deal.objects.get(pk=deal.pk).stage.code == "needs"
+
+
+def test_the_list_sorts_by_a_column_header_and_chooses_the_page_size(browser_as, deal_factory):
+    from decimal import Decimal
+
+    for index in range(30):
+        deal_factory(name=f"Deal {index:02d}", amount=Decimal(1000 + index))
+    client = browser_as("owner")
+
+    biggest = client.get("/deals/", {"sort": "-amount"}).content.decode()
+    assert biggest.index("Deal 29") < biggest.index("Deal 00")
+    smallest = client.get("/deals/", {"sort": "amount"}).content.decode()
+    assert smallest.index("Deal 00") < smallest.index("Deal 29")
+    assert 'aria-sort="ascending"' in smallest
+    paged = client.get("/deals/", {"sort": "amount", "per_page": 25}).content.decode()
+    assert "Page 1 of 2 · 30 in all" in paged and "Deal 24" in paged and "Deal 25" not in paged
+    assert client.get("/deals/", {"sort": "-secret", "per_page": 7}).status_code == 200

@@ -329,3 +329,39 @@ def test_pages_speak_russian(browser_as, actors, make):
     actors["owner"].save()
     response = browser_as("owner").get("/interactions/")
     assert response["Content-Language"] == "ru"
+
+
+def test_list_sorts_by_a_column_header_and_chooses_the_page_size(browser_as, make):
+    for index in range(30):
+        make(title=f"Call {index:02d}", start=later(days=-index))
+    client = browser_as("owner")
+
+    by_topic = client.get("/interactions/", {"sort": "title"}).content.decode()
+    assert by_topic.index("Call 00") < by_topic.index("Call 01") and "Call 29" not in by_topic
+    assert 'aria-sort="ascending"' in by_topic
+    oldest = client.get("/interactions/", {"sort": "start"}).content.decode()
+    assert oldest.index("Call 29") < oldest.index("Call 28") and "Call 00" not in oldest
+    all_30 = client.get("/interactions/", {"sort": "-title", "per_page": 50}).content.decode()
+    assert all_30.index("Call 29") < all_30.index("Call 00")
+    assert "Page 1 of 1 · 30 in all" in all_30
+    assert client.get("/interactions/", {"sort": "-password", "per_page": "x"}).status_code == 200
+
+
+def test_list_period_filter_and_an_inverted_period_is_a_clear_error(browser_as, make):
+    make(title="Old call", start=later(days=-40))
+    make(title="Fresh call", start=later(days=-1))
+    client = browser_as("owner")
+    since = (timezone.localdate() - datetime.timedelta(days=10)).isoformat()
+    until = (timezone.localdate() - datetime.timedelta(days=20)).isoformat()
+
+    fresh = client.get("/interactions/", {"date_from": since}).content.decode()
+    assert "Fresh call" in fresh and "Old call" not in fresh
+    old = client.get("/interactions/", {"date_to": until}).content.decode()
+    assert "Old call" in old and "Fresh call" not in old
+    inverted = client.get("/interactions/", {"date_from": since, "date_to": until})
+    assert inverted.status_code == 200
+    html = inverted.content.decode()
+    assert "The period starts after it ends." in html
+    assert "Fresh call" not in html and "Old call" not in html
+    bad = client.get("/interactions/", {"date_from": "0001-01-01"}).content.decode()
+    assert "Enter the dates as YYYY-MM-DD." in bad and "Fresh call" not in bad

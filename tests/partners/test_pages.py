@@ -544,3 +544,16 @@ def test_russian_list_page(browser_as, partner, actors):
         .content.decode()
     )
     assert "Партнёры" in body and "Зарегистрировать партнёра" in body
+
+
+def test_list_sorts_by_a_column_header_and_chooses_the_page_size(browser_as, partner_of):
+    for number in range(30):
+        partner_of("owner", name=f"Партнёр {number:02d}")
+    client = browser_as("owner")
+
+    page = _list(client, q="Партнёр", sort="-name", per_page=50).content.decode()
+    assert page.index("Партнёр 29") < page.index("Партнёр 00")  # all 30 on one page
+    assert 'aria-sort="descending"' in page
+    assert "?q=%D0%9F%D0%B0%D1%80%D1%82%D0%BD%D1%91%D1%80&amp;per_page=50&amp;sort=name" in page
+    default = _list(client, sort="password", per_page=33).content.decode()
+    assert "Партнёр 00" in default and "Партнёр 29" not in default  # name A–Z, 25 a page

@@ -202,3 +202,62 @@ def test_company_page_is_changed_by_an_administrator_only(browser_as, db):
     response = browser_as("admin").post(url, {"version": version, "name": "Ladoga Trade"})
     assert response.status_code == 302
     assert OwnCompany.objects.get().name == "Ladoga Trade"
+
+
+def test_order_list_sorts_by_a_column_header_and_chooses_the_page_size(
+    browser_as, partner, counterparty, agreement, products
+):
+    import datetime
+
+    made = [
+        services.order_create(
+            partner=partner,
+            counterparty=counterparty,
+            agreement=agreement,
+            date=DAY + datetime.timedelta(days=index),
+            lines=[LineIn(product=products["P-1"], quantity=D(index + 1))],
+        )
+        for index in range(26)
+    ]
+    client = browser_as("owner")
+    url = reverse("sales:orders")
+
+    newest = client.get(url).content.decode()  # the default: the newest first, 50 a page
+    assert newest.index(made[25].number) < newest.index(made[0].number)
+    smallest = client.get(url, {"sort": "total"}).content.decode()
+    assert smallest.index(made[0].number) < smallest.index(made[25].number)
+    assert 'aria-sort="ascending"' in smallest
+    paged = client.get(url, {"sort": "date", "per_page": 25}).content.decode()
+    assert "Page 1 of 2 · 26 in all" in paged and made[25].number not in paged
+    assert client.get(url, {"sort": "-nope", "per_page": 999}).status_code == 200
+
+
+def test_order_list_period_filter_and_an_inverted_period_is_a_clear_error(
+    browser_as, partner, counterparty, agreement, products
+):
+    import datetime
+
+    early, late = (
+        services.order_create(
+            partner=partner,
+            counterparty=counterparty,
+            agreement=agreement,
+            date=day,
+            lines=[LineIn(product=products["P-1"], quantity=D("1"))],
+        )
+        for day in (datetime.date(2026, 1, 10), datetime.date(2026, 3, 10))
+    )
+    client = browser_as("owner")
+    url = reverse("sales:orders")
+
+    march = client.get(url, {"date_from": "2026-03-01"}).content.decode()
+    assert late.number in march and early.number not in march
+    january = client.get(url, {"date_to": "2026-01-31"}).content.decode()
+    assert early.number in january and late.number not in january
+    inverted = client.get(url, {"date_from": "2026-03-31", "date_to": "2026-03-01"})
+    assert inverted.status_code == 200
+    html = inverted.content.decode()
+    assert "The period starts after it ends." in html
+    assert early.number not in html and late.number not in html
+    garbage = client.get(url, {"date_from": "31.03.2026"}).content.decode()
+    assert "Enter the dates as YYYY-MM-DD." in garbage and late.number not in garbage

@@ -195,3 +195,10 @@ class ClaimFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["reason"].queryset = reasons_visible_to(user=user)
         self.fields["department"].queryset = departments_visible_to(user=user)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The period starts after it ends."))
+        return data

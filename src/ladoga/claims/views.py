@@ -3,7 +3,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from ladoga.core.exports import table_response
 from ladoga.core.services import attachment_add, attachments_of
 from ladoga.partners.cards import partner_listed, partner_of_request
 from ladoga.web.forms import form_errors_from
+from ladoga.web.listing import listing_of
 from ladoga.web.prg import form_keep, form_restore
 
 from . import integrations, links, queries, services
@@ -32,6 +32,13 @@ from .models import Claim, ClaimResolution, ClaimStatus
 from .plan import plan_task_add, plan_task_complete
 
 PAGE_SIZE = 50
+SORTS = {
+    "number": ("number", "id"),
+    "date": ("date", "id"),
+    "partner": ("partner__name", "-date", "-id"),
+    "responsible": ("responsible__last_name", "responsible__username", "-date", "-id"),
+    "status": ("status", "-date", "-id"),
+}
 
 
 def staff_required(permission: str | None = None):
@@ -77,6 +84,8 @@ def claim_list(request):
             "date_to": data["date_to"],
         }
         claims = queries.claims_filter(claims, **filters)
+    elif form.is_bound:  # a bad filter (an inverted period) lists nothing, with the error
+        claims = claims.none()
     if request.GET.get("mine"):
         claims = claims.filter(responsible=request.user)
     partner_id, listed_partner = partner_listed(request)  # the card's "whole list" link
@@ -117,7 +126,8 @@ def claim_list(request):
             )
         except DomainError as error:
             messages.error(request, error.detail)
-    page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
+    listing = listing_of(request, claims, sorts=SORTS, default="-date", per_page=PAGE_SIZE)
+    page = listing.page
     progress = integrations.plan_progress_of(c.pk for c in page.object_list)
     for claim in page.object_list:
         claim.plan_progress = progress.get(claim.pk)
@@ -129,8 +139,9 @@ def claim_list(request):
         {
             "form": form,
             "page": page,
+            "listing": listing,
             "filtered": any(v for v in filters.values())
-            or bool(request.GET.get("mine") or partner_id),
+            or bool(request.GET.get("mine") or partner_id or form.errors),
             "query": query.urlencode(),
             "listed_partner": listed_partner,
         },

@@ -24,6 +24,7 @@ from ladoga.core.services import attachment_add, attachments_of
 from ladoga.partners.cards import partner_of_request
 from ladoga.partners.models import Partner
 from ladoga.web.forms import form_errors_from
+from ladoga.web.listing import list_period, listing_of
 
 from . import queries, services, subjects
 from .based_on import based_on_for
@@ -38,6 +39,14 @@ from .forms import (
 from .models import Interaction, InteractionKind, Participant, ParticipantRole
 
 PAGE_SIZE = 25
+SORTS = {
+    "start": ("start", "id"),
+    "kind": ("kind", "-start", "-id"),
+    "title": ("title", "id"),
+    "partner": ("partner__name", "-start", "-id"),
+    "responsible": ("responsible__last_name", "responsible__username", "-start", "-id"),
+}
+THREAD_ORDER = {"thread": ("thread_id", "start", "id")}
 
 
 def local_time(view):
@@ -82,26 +91,34 @@ def interaction_list(request):
         "partner": _int(params.get("partner")),
     }
     grouped = params.get("group") == "thread"
+    period = list_period(params)
     found = queries.interactions_filter(
-        queries.interactions_visible_to(user=request.user), **filters
+        queries.interactions_visible_to(user=request.user),
+        date_from=period.date_from,
+        date_to=period.date_to,
+        **filters,
     )
-    found = (
-        found.order_by("thread_id", "start", "id") if grouped else found.order_by("-start", "-id")
-    )
-    page = Paginator(found, PAGE_SIZE).get_page(params.get("page"))
+    if period.error:
+        found = found.none()
+    if grouped:
+        listing = listing_of(request, found, sorts=THREAD_ORDER, default="thread")
+    else:
+        listing = listing_of(request, found, sorts=SORTS, default="-start")
     query = params.copy()
     query.pop("page", None)
     return render(
         request,
         "interactions/list.html",
         {
-            "page": page,
+            "page": listing.page,
+            "listing": listing,
             "filters": filters,
             "responsible": responsible,
             "grouped": grouped,
             "kinds": InteractionKind.choices,
             "query": query.urlencode(),
-            "filtered": any(filters.values()),
+            "period": period,
+            "filtered": any(filters.values()) or period.active or bool(period.error),
             "unread": queries.unread_count(user=request.user),
         },
     )

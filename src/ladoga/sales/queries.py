@@ -177,6 +177,20 @@ def orders_visible_to(*, user) -> QuerySet:
     )
 
 
+def orders_in_period(
+    orders: QuerySet,
+    *,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet:
+    """The orders dated within the period; an empty end leaves that side open."""
+    if date_from:
+        orders = orders.filter(date__gte=date_from)
+    if date_to:
+        orders = orders.filter(date__lte=date_to)
+    return orders
+
+
 def invoices_visible_to(*, user) -> QuerySet:
     return visible(Invoice.objects.select_related("partner", "order", "counterparty"), user)
 

@@ -2,7 +2,6 @@
 offers (move, win, lose, reopen, probability, environment, tasks, files, documents)."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from ladoga.interactions.queries import interactions_visible_to
 from ladoga.partners.cards import partner_listed, partner_of_request
 from ladoga.sales.services import LineIn
 from ladoga.web.forms import form_errors_from
+from ladoga.web.listing import listing_of
 
 from .. import charts, queries, services
 from ..forms import (
@@ -35,6 +35,15 @@ from ..services._common import is_head
 from ._common import deal_or_404, error_messages, staff_required, version_of
 
 PAGE_SIZE = 50
+SORTS = {
+    "name": ("name", "id"),
+    "partner": ("partner__name", "id"),
+    "amount": ("amount", "id"),
+    "probability": ("probability", "id"),
+    "close": ("expected_close_date", "id"),
+    "manager": ("manager__last_name", "manager__username", "id"),
+    "opened": ("opened_on", "id"),
+}
 LIST_COLUMNS = [
     Column(gettext_lazy("Number"), "number"),
     Column(gettext_lazy("Name"), "name"),
@@ -69,7 +78,7 @@ def deal_list(request):
         return export_response(
             request, rows=deals, columns=LIST_COLUMNS, filename="deals", title=_("Deals")
         )
-    page = Paginator(deals, PAGE_SIZE).get_page(request.GET.get("page"))
+    listing = listing_of(request, deals, sorts=SORTS, default="-opened", per_page=PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -77,7 +86,8 @@ def deal_list(request):
         "deals/list.html",
         {
             "form": form,
-            "page": page,
+            "page": listing.page,
+            "listing": listing,
             "filtered": any(filters.values()),
             "query": query.urlencode(),
             "listed_partner": listed_partner,

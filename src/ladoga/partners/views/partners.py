@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -16,6 +15,7 @@ from ladoga.accounts.queries import colleagues_visible_to
 from ladoga.core.errors import DomainError
 from ladoga.core.exports import Column, export_response
 from ladoga.web.forms import form_errors_from
+from ladoga.web.listing import listing_of
 
 from .. import queries, services
 from ..cards import partner_card_actions, partner_card_tabs
@@ -34,12 +34,9 @@ from ..models import (
 from ..models.counterparty import FLAGGED_REGISTRY_STATUSES
 from ._common import int_or_none, local_time, partner_or_404, require
 
-PAGE_SIZE = 25
 SORTS = {
     "name": ("name", "id"),
-    "-name": ("-name", "-id"),
     "created": ("created_at", "id"),
-    "-created": ("-created_at", "-id"),
     "manager": ("manager__last_name", "manager__username", "name", "id"),
 }
 TABS = [
@@ -127,15 +124,14 @@ def _property_specs(request) -> list[str]:
 def partner_list(request):
     filters = _filters(request)
     specs = _property_specs(request)
-    sort = request.GET.get("sort", "name")
-    sort = sort if sort in SORTS else "name"
     found = queries.partners_visible_to(user=request.user)
     error = None
     try:
         found = queries.partners_filter(found, properties=specs, **filters)
     except DomainError as problem:
         error, found = problem.detail, found.none()
-    found = _list_prefetch(found.order_by(*SORTS[sort]))
+    listing = listing_of(request, _list_prefetch(found), sorts=SORTS, default="name")
+    found = listing.page.paginator.object_list
     if request.GET.get("format"):
         try:
             return export_response(
@@ -147,7 +143,6 @@ def partner_list(request):
             )
         except DomainError as problem:
             error = problem.detail
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     export_query = query.copy()
@@ -157,13 +152,14 @@ def partner_list(request):
         request,
         "partners/list.html",
         {
-            "page": page,
+            "page": listing.page,
+            "listing": listing,
             "filters": filters,
             "manager_param": request.GET.get("manager", ""),
             "status_param": request.GET.get("status", PartnerStatus.ACTIVE),
             "prop": int_or_none(request.GET.get("prop")),
             "prop_value": request.GET.get("prop_value", ""),
-            "sort": sort,
+            "sort": listing.sort,
             "sorts": [
                 ("name", _("Name A–Z")),
                 ("-name", _("Name Z–A")),

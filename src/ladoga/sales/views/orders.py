@@ -16,6 +16,7 @@ from ladoga.loyalty.queries import card_lookup
 from ladoga.partners.cards import partner_of_request
 from ladoga.partners.models import Counterparty, Partner
 from ladoga.partners.queries import partners_visible_to
+from ladoga.web.listing import list_period, listing_of
 from ladoga.web.prg import violations_keep, violations_take
 
 from .. import queries, services
@@ -28,16 +29,24 @@ from ..models import (
 )
 from ..services._common import DOCUMENTS
 from ._common import (
+    PAGE_SIZE,
     agreements_accepted,
     command_run,
     form_submit,
-    page_of,
     partner_options_page,
     partner_options_show,
     refused_redirect,
     refused_take,
 )
 from .partner_card import listed_for_partner
+
+ORDER_SORTS = {
+    "number": ("number", "id"),
+    "date": ("date", "id"),
+    "partner": ("partner__name", "-date", "-id"),
+    "status": ("status", "-date", "-id"),
+    "total": ("total", "id"),
+}
 
 
 def _order(request, order_id: int) -> CustomerOrder:
@@ -59,15 +68,22 @@ def order_list(request):
         found = found.filter(status=status)
     if q:
         found = found.filter(number__icontains=q) | found.filter(partner__name__icontains=q)
+    period = list_period(request.GET)
+    found = queries.orders_in_period(found, date_from=period.date_from, date_to=period.date_to)
+    if period.error:
+        found = found.none()
     found, partner = listed_for_partner(request, found)
+    listing = listing_of(request, found, sorts=ORDER_SORTS, default="-date", per_page=PAGE_SIZE)
     return render(
         request,
         "sales/order_list.html",
         {
-            "page": page_of(request, found),
+            "page": listing.page,
+            "listing": listing,
             "filters": {"status": status, "q": q},
             "statuses": OrderStatus.choices,
-            "filtered": bool(status or q or partner),
+            "period": period,
+            "filtered": bool(status or q or partner or period.active or period.error),
             "listed_partner": partner,
         },
     )
