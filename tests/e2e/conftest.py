@@ -17,6 +17,9 @@ import pytest
 
 from ladoga.accounts.roles import Role
 from ladoga.accounts.services import department_create, user_create
+from ladoga.deals import services
+from ladoga.deals.services import StageSpec
+from ladoga.partners.services import contact_create, partner_create
 
 CHROMIUM = Path(os.environ.get("LADOGA_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -155,3 +158,26 @@ def anna(transactional_db):
         department=department_create(name="Sales"),
         language="en",
     )
+
+
+@pytest.fixture
+def pipeline(anna):
+    """A strict kind (its second stage needs contacts) and two of Anna's deals in it:
+    (kind, a deal without contacts, a deal with one, that contact)."""
+    kind = services.deal_kind_create(
+        name="E2E sale",
+        process_type="strict",
+        stages=[
+            StageSpec("first", "First", default_probability=10),
+            StageSpec("second", "Second", default_probability=50, guards=["deal_contacts_missing"]),
+            StageSpec("won", "Won", outcome="won", default_probability=100),
+            StageSpec("lost", "Lost", outcome="lost", default_probability=0),
+        ],
+    )
+    client = partner_create(name="Stroymontazh", manager=anna)
+    contact = contact_create(partner=client, last_name="Petrov")
+    bare = services.deal_create(name="No contacts", partner=client, kind=kind, by=anna)
+    ready = services.deal_create(
+        name="With contacts", partner=client, kind=kind, by=anna, contacts=[contact]
+    )
+    return kind, bare, ready, contact

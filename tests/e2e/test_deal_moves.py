@@ -10,31 +10,9 @@ from playwright.sync_api import expect
 
 from ladoga.deals import services
 from ladoga.deals.models import Deal
-from ladoga.deals.services import StageSpec
-from ladoga.partners.services import contact_create, partner_create
+from ladoga.partners.services import partner_create
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def pipeline(anna):
-    kind = services.deal_kind_create(
-        name="E2E sale",
-        process_type="strict",
-        stages=[
-            StageSpec("first", "First", default_probability=10),
-            StageSpec("second", "Second", default_probability=50, guards=["deal_contacts_missing"]),
-            StageSpec("won", "Won", outcome="won", default_probability=100),
-            StageSpec("lost", "Lost", outcome="lost", default_probability=0),
-        ],
-    )
-    client = partner_create(name="Stroymontazh", manager=anna)
-    contact = contact_create(partner=client, last_name="Petrov")
-    bare = services.deal_create(name="No contacts", partner=client, kind=kind, by=anna)
-    ready = services.deal_create(
-        name="With contacts", partner=client, kind=kind, by=anna, contacts=[contact]
-    )
-    return kind, bare, ready, contact
 
 
 def test_a_card_moves_to_its_next_stage_from_its_button(session, pipeline):

@@ -5,37 +5,13 @@ moved; the deal card and the report charts render without a CSP violation."""
 import pytest
 from playwright.sync_api import expect
 
-from ladoga.deals import services
 from ladoga.deals.models import Deal
-from ladoga.deals.services import StageSpec
-from ladoga.partners.services import contact_create, partner_create
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def pipeline(anna):
-    kind = services.deal_kind_create(
-        name="E2E sale",
-        process_type="strict",
-        stages=[
-            StageSpec("first", "First", default_probability=10),
-            StageSpec("second", "Second", default_probability=50, guards=["deal_contacts_missing"]),
-            StageSpec("won", "Won", outcome="won", default_probability=100),
-            StageSpec("lost", "Lost", outcome="lost", default_probability=0),
-        ],
-    )
-    client = partner_create(name="Stroymontazh", manager=anna)
-    contact = contact_create(partner=client, last_name="Petrov")
-    bare = services.deal_create(name="No contacts", partner=client, kind=kind, by=anna)
-    ready = services.deal_create(
-        name="With contacts", partner=client, kind=kind, by=anna, contacts=[contact]
-    )
-    return kind, bare, ready
-
-
 def test_dragging_cards_on_the_board(session, pipeline):
-    kind, bare, ready = pipeline
+    kind, bare, ready, _contact = pipeline
     session.sign_in()
     page = session.page
     session.goto(f"/deals/board/{kind.pk}/")
@@ -58,7 +34,7 @@ def test_dragging_cards_on_the_board(session, pipeline):
 
 
 def test_the_deal_card_and_reports_render_under_the_csp(session, pipeline):
-    kind, bare, _ready = pipeline
+    kind, bare, _ready, _contact = pipeline
     session.sign_in()
     page = session.page
     for path in (
@@ -79,7 +55,7 @@ def test_the_deal_card_and_reports_render_under_the_csp(session, pipeline):
 def test_the_stage_menu_offers_only_what_can_happen(session, pipeline):
     """Issue 14, point 5: the next stage is the move, the others are disabled with the
     reason on hover, "Won" is offered only once it can happen."""
-    _kind, _bare, ready = pipeline
+    _kind, _bare, ready, _contact = pipeline
     session.sign_in()
     page = session.page
 
@@ -111,7 +87,7 @@ def test_the_stage_menu_offers_only_what_can_happen(session, pipeline):
 
 
 def test_the_board_refuses_a_skipping_drop_without_asking_the_server(session, pipeline):
-    kind, bare, _ready = pipeline
+    kind, bare, _ready, _contact = pipeline
     session.sign_in()
     page = session.page
     session.goto(f"/deals/board/{kind.pk}/")
